@@ -1,0 +1,5 @@
+export * from './appointment-status';
+export * from './course-status';
+export * from './vitals';
+export * from './discharge';
+export * from './rems';

@@ -1,0 +1,5 @@
+export * from './message-kinds';
+export * from './message-plan';
+export * from './quiet-hours';
+export * from './message-scheduler';
+export * from './message-templates';

@@ -1,0 +1,113 @@
+import { DateTime, Info } from 'luxon';
+import { DomainError } from '../shared/domain-error';
+
+/** Local wall-clock window in which non-urgent messages are held back, e.g. 21:00–08:00. */
+export interface QuietHours {
+  /** Start, inclusive, `HH:mm`. */
+  from: string;
+  /** End, exclusive, `HH:mm`: the first minute messages may go out again. */
+  to: string;
+}
+
+/** Default clinic setting. */
+export const DEFAULT_QUIET_HOURS: Readonly<QuietHours> = Object.freeze({ from: '21:00', to: '08:00' });
+
+const MINUTE = 60_000;
+/** Bound for the minute-by-minute fallbacks below, which only run around DST oddities. */
+const MAX_SCAN_MINUTES = 2 * 24 * 60;
+
+function parseHhMm(value: string, path: string): number {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(value);
+  if (!m) throw new DomainError('validation', `${path} must be HH:mm`, { errors: [{ path, message: 'must be HH:mm (00:00–23:59)' }] });
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/**
+ * Quiet hours resolved for one zone. Times are judged on the local wall clock in minutes, so a
+ * window like 21:00–08:00 wraps midnight, and `from === to` means "no quiet hours".
+ */
+export class QuietWindow {
+  private readonly from: number;
+  private readonly to: number;
+
+  /** @throws DomainError `validation` for a malformed time or an unknown zone */
+  constructor(
+    hours: QuietHours,
+    readonly zone: string,
+  ) {
+    this.from = parseHhMm(hours.from, 'quietHours.from');
+    this.to = parseHhMm(hours.to, 'quietHours.to');
+    if (!Info.isValidIANAZone(zone)) {
+      throw new DomainError('validation', `Unknown time zone ${zone}`, { errors: [{ path: 'zone', message: 'unknown IANA zone' }] });
+    }
+  }
+
+  private get wraps(): boolean {
+    return this.from > this.to;
+  }
+
+  private local(t: number): DateTime {
+    return DateTime.fromMillis(t, { zone: this.zone });
+  }
+
+  private minuteOfDay(t: number): number {
+    const l = this.local(t);
+    return l.hour * 60 + l.minute;
+  }
+
+  /** True when `t` falls inside the window on the patient's wall clock. */
+  isQuiet(t: number): boolean {
+    if (this.from === this.to) return false;
+    const m = this.minuteOfDay(t);
+    return this.wraps ? m >= this.from || m < this.to : m >= this.from && m < this.to;
+  }
+
+  /**
+   * The first instant on `day` whose wall time is at or after `minute`. When that wall time does
+   * not exist (spring-forward gap) luxon shifts it forward by the gap; the earliest instant past
+   * the gap is found by stepping back, so a window boundary inside a gap is still exact.
+   */
+  private wallTimeOnOrAfter(day: DateTime, minute: number): number {
+    const dt = day.set({ hour: Math.floor(minute / 60), minute: minute % 60, second: 0, millisecond: 0 });
+    let ms = dt.toMillis();
+    if (dt.hour * 60 + dt.minute === minute) return ms;
+    for (let i = 0; i < MAX_SCAN_MINUTES; i++) {
+      const prev = this.local(ms - MINUTE);
+      if (!prev.hasSame(day, 'day') || prev.hour * 60 + prev.minute < minute) break;
+      ms -= MINUTE;
+    }
+    return ms;
+  }
+
+  /** `t` itself when allowed, otherwise the first allowed instant after it (the `to` time). */
+  nextAllowed(t: number): number {
+    if (!this.isQuiet(t)) return t;
+    const local = this.local(t);
+    const m = local.hour * 60 + local.minute;
+    const day = this.wraps && m >= this.from ? local.startOf('day').plus({ days: 1 }) : local.startOf('day');
+    const candidate = this.wallTimeOnOrAfter(day, this.to);
+    if (candidate > t && !this.isQuiet(candidate)) return candidate;
+    // Only reachable when `to` falls in a repeated fall-back hour; walk forward instead.
+    return this.scan(t, +1);
+  }
+
+  /**
+   * The latest allowed instant before the quiet run that contains `t`: one minute before the
+   * window began (the `from` time on the evening it started). `t` itself when allowed.
+   */
+  lastAllowedBefore(t: number): number {
+    if (!this.isQuiet(t)) return t;
+    const local = this.local(t);
+    const m = local.hour * 60 + local.minute;
+    const day = this.wraps && m < this.to ? local.startOf('day').minus({ days: 1 }) : local.startOf('day');
+    const candidate = this.wallTimeOnOrAfter(day, this.from) - MINUTE;
+    if (candidate < t && !this.isQuiet(candidate)) return candidate;
+    return this.scan(t, -1);
+  }
+
+  private scan(t: number, direction: 1 | -1): number {
+    let ms = t;
+    for (let i = 0; i < MAX_SCAN_MINUTES && this.isQuiet(ms); i++) ms += direction * MINUTE;
+    return ms;
+  }
+}

@@ -1,0 +1,154 @@
+import { IANAZone } from 'luxon';
+
+/**
+ * Low-level calendar and zone arithmetic shared by `local-time.ts` and the availability sweep.
+ * Not re-exported from the package: callers use the validated functions in `local-time.ts`.
+ *
+ * Two representations keep the hot paths cheap:
+ * - a calendar date is a "day number": the epoch milliseconds of its midnight read as if it
+ *   were UTC. Calendar arithmetic on it is zone-free, so plain integer maths is exact.
+ * - a wall time is "wall ms": day number + minutes since midnight, again read as if UTC.
+ *   The instant of a wall time is `wall ms - offset`, where the offset is luxon's, in the zone.
+ */
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** UTC offsets of all zones lie within [-12 h, +14 h]; instants of a wall time lie in this window. */
+const MAX_OFFSET_BEHIND_MS = 12 * HOUR_MS;
+const MAX_OFFSET_AHEAD_MS = 14 * HOUR_MS;
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/**
+ * IANA names are Area/Location words or a bare name such as 'UTC'. Filtering the shape first
+ * keeps offset strings ('+03:00', 'UTC+3') out even where a newer Intl would accept them.
+ */
+const ZONE_NAME_RE = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/;
+
+/**
+ * Valid zones seen so far. luxon's `isValidZone` builds a new Intl formatter on every call (tens
+ * of microseconds), too slow for a check on each availability query. Only valid names are kept,
+ * so the cache stays bounded by the tz database however much junk callers send.
+ */
+const validZones = new Map<string, IANAZone>();
+
+/** The luxon zone for an IANA name, or null when the name is not a valid IANA zone. */
+export function zoneOf(name: string): IANAZone | null {
+  const known = validZones.get(name);
+  if (known) return known;
+  if (typeof name !== 'string' || !ZONE_NAME_RE.test(name) || !IANAZone.isValidZone(name)) {
+    return null;
+  }
+  const zone = IANAZone.create(name);
+  validZones.set(name, zone);
+  return zone;
+}
+
+/** Day number of a 'YYYY-MM-DD' calendar date, or null when malformed or not a real date. */
+export function parseDay(date: string): number | null {
+  const m = typeof date === 'string' ? DATE_RE.exec(date) : null;
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const ms = Date.UTC(year, month - 1, day);
+  const back = new Date(ms);
+  // Date.UTC rolls 2027-02-30 over to March and maps years < 100 to 19xx: the round trip catches both.
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) {
+    return null;
+  }
+  return ms;
+}
+
+/** 'YYYY-MM-DD' of a day number. */
+export function formatDay(dayMs: number): string {
+  return new Date(dayMs).toISOString().slice(0, 10);
+}
+
+/** ISO weekday (1 = Monday .. 7 = Sunday) of a day number. */
+export function weekdayOfDay(dayMs: number): number {
+  const sundayZero = new Date(dayMs).getUTCDay();
+  return sundayZero === 0 ? 7 : sundayZero;
+}
+
+/** Minutes since midnight of an 'HH:mm' wall time (00:00–23:59), or null when malformed. */
+export function parseMinuteOfDay(time: string): number | null {
+  const m = typeof time === 'string' ? TIME_RE.exec(time) : null;
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+}
+
+/** Wall ms (see file comment) of an instant in a zone. */
+export function wallOfInstant(zone: IANAZone, ms: number): number {
+  return ms + zone.offset(ms) * MINUTE_MS;
+}
+
+/** Where a wall time lands: its instant, and whether the wall time itself does not exist. */
+export interface ResolvedWall {
+  /** The earlier occurrence of a repeated wall time; for a wall time in a gap, the gap's end. */
+  instant: number;
+  inGap: boolean;
+}
+
+/**
+ * Resolves wall ms in a zone. Candidate offsets are the ones in force at both ends of the window
+ * the instant must lie in; a candidate is real when the zone agrees with it at the instant it
+ * gives. Two real candidates = fall-back repeat (the earlier instant wins), none = spring-forward
+ * gap. Assumes at most one offset change within 26 hours, which holds for every tzdb zone.
+ */
+export function resolveWall(zone: IANAZone, wallMs: number): ResolvedWall {
+  const before = zone.offset(wallMs - MAX_OFFSET_AHEAD_MS);
+  const after = zone.offset(wallMs + MAX_OFFSET_BEHIND_MS);
+  let best = Number.POSITIVE_INFINITY;
+  for (const candidate of before === after ? [before] : [before, after]) {
+    const instant = wallMs - candidate * MINUTE_MS;
+    if (zone.offset(instant) === candidate && instant < best) best = instant;
+  }
+  if (best !== Number.POSITIVE_INFINITY) return { instant: best, inGap: false };
+  return { instant: gapEnd(zone, wallMs, before, after), inGap: true };
+}
+
+/**
+ * The transition instant that swallowed a wall time. Read with the later offset the wall time
+ * lands before the transition, read with the earlier offset after it; tzdb transitions fall on
+ * whole minutes, so a binary search over minutes between the two finds it exactly.
+ */
+function gapEnd(zone: IANAZone, wallMs: number, before: number, after: number): number {
+  let lo = Math.floor((wallMs - after * MINUTE_MS) / MINUTE_MS);
+  let hi = Math.ceil((wallMs - before * MINUTE_MS) / MINUTE_MS);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (zone.offset(mid * MINUTE_MS) === before) lo = mid;
+    else hi = mid;
+  }
+  return hi * MINUTE_MS;
+}
+
+/**
+ * Offsets at both ends of a local day's window, by zone and day. tz rules do not change while
+ * the process runs, so entries never go stale; the map is simply emptied when it grows large.
+ */
+const dayEdgeOffsets = new Map<string, readonly [number, number]>();
+const DAY_EDGE_CACHE_LIMIT = 10_000;
+
+/**
+ * A resolver for the wall times of one local day (minute 0 .. 1440, where 1440 is the next
+ * midnight). On the ~363 days a year without an offset change every wall time is plain
+ * arithmetic; only days near a transition pay for {@link resolveWall} per call.
+ */
+export function dayResolver(zone: IANAZone, dayMs: number): (minuteOfDay: number) => ResolvedWall {
+  const key = `${zone.name}|${dayMs}`;
+  let edges = dayEdgeOffsets.get(key);
+  if (!edges) {
+    if (dayEdgeOffsets.size >= DAY_EDGE_CACHE_LIMIT) dayEdgeOffsets.clear();
+    edges = [zone.offset(dayMs - MAX_OFFSET_AHEAD_MS), zone.offset(dayMs + DAY_MS + MAX_OFFSET_BEHIND_MS)];
+    dayEdgeOffsets.set(key, edges);
+  }
+  const [before, after] = edges;
+  if (before === after) {
+    const shift = dayMs - before * MINUTE_MS;
+    return (minute) => ({ instant: shift + minute * MINUTE_MS, inGap: false });
+  }
+  return (minute) => resolveWall(zone, dayMs + minute * MINUTE_MS);
+}
