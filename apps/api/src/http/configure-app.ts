@@ -1,0 +1,34 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@chairtime/config';
+import { createValidationPipe } from './validation';
+import { ProblemFilter } from './problem.filter';
+
+/**
+ * Everything about the HTTP surface that is not a route: shared by `main.ts` and the e2e tests so
+ * tests exercise the same pipes, filters, limits and headers as production.
+ */
+export function configureHttpApp(app: INestApplication, config: AppConfig): void {
+  const express = app as NestExpressApplication;
+  express.useLogger(app.get(Logger));
+  express.disable('x-powered-by');
+  express.set('trust proxy', 'loopback');
+  app.use(helmet());
+  express.useBodyParser('json', { limit: config.bodyLimit, type: ['application/json', 'application/*+json'] });
+  express.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: false });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+
+  const doc = new DocumentBuilder()
+    .setTitle('Chairtime API')
+    .setDescription('Scheduling and booking for ketamine clinics. Errors are application/problem+json (RFC 9457).')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+}

@@ -1,0 +1,56 @@
+import { Inject, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { LoggerModule } from 'nestjs-pino';
+import { APP_CONFIG, AppConfig, ConfigModule, loadConfig } from '@chairtime/config';
+import { DatabaseModule } from '@chairtime/persistence';
+import { JOB_HANDLERS, JobHandler, JobName, QueueName, QueuesModule, checkEvictionPolicy, jobOptions } from '@chairtime/jobs';
+import { Metrics, pinoParams } from '@chairtime/observability';
+import { JobDispatcher } from './job-dispatcher';
+import { MaintenanceProcessor, MessagesProcessor, WorkflowsProcessor } from './queue.processors';
+import { OutboxRelayService } from './outbox-relay.service';
+import { PurgeOutboxHandler, ReconcileHandler } from './maintenance.handlers';
+
+const HANDLERS = [ReconcileHandler, PurgeOutboxHandler];
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggerModule.forRootAsync({ useFactory: () => pinoParams(loadConfig().logLevel) }),
+    DatabaseModule.forRoot('chairtime-worker', 10),
+    QueuesModule.forRoot('worker'),
+  ],
+  providers: [
+    { provide: Metrics, useFactory: () => new Metrics('worker') },
+    ...HANDLERS,
+    { provide: JOB_HANDLERS, inject: HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers },
+    JobDispatcher,
+    OutboxRelayService,
+    MessagesProcessor,
+    WorkflowsProcessor,
+    MaintenanceProcessor,
+  ],
+})
+export class WorkerModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Worker');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await checkEvictionPolicy(this.config.redisUrl, (m) => this.logger.warn(m));
+    // Repeating housekeeping. Job schedulers are idempotent by id: every worker may upsert them.
+    const every = (name: JobName, ms: number) => {
+      const { attempts, backoff, removeOnComplete, removeOnFail } = jobOptions(name, name, undefined, 0);
+      return this.maintenance.upsertJobScheduler(
+        name,
+        { every: ms },
+        { name, data: {}, opts: { attempts, backoff, removeOnComplete, removeOnFail } },
+      );
+    };
+    await every(JobName.Reconcile, 5 * 60_000);
+    await every(JobName.PurgeOutbox, 24 * 3600_000);
+  }
+}

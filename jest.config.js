@@ -1,0 +1,62 @@
+/**
+ * Three jest projects:
+ * - unit: pure code in libs/ (no Postgres, no Redis), fast.
+ * - integration: libs/ services against real Postgres and Redis (*.int-spec.ts).
+ * - e2e: the HTTP and worker apps end to end with supertest (test/**\/*.e2e-spec.ts).
+ * `npm test` (scripts/test.mjs) prepares the databases and Redis prefix the last two need.
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+const moduleNameMapper = {
+  '^@chairtime/([a-z-]+)$': '<rootDir>/libs/$1/src',
+  '^@chairtime/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
+};
+const common = {
+  rootDir: __dirname,
+  transform: { '^.+\\.(t|j)s$': swc },
+  // NestJS 12 ships ES modules; Node 20 runs them through require(esm), but jest's module
+  // runtime cannot, so they are compiled to CommonJS like our own code (cached after the first run).
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@bull-board)/)'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
+module.exports = {
+  ...common,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/libs/**/*.int-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/env.setup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.setup.ts'],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/env.setup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.setup.ts'],
+    },
+    {
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/env.setup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.setup.ts'],
+    },
+  ],
+};

@@ -1,0 +1,50 @@
+import { ConfigError, loadConfig } from './config';
+
+const base = { DATABASE_URL: 'postgres://u@localhost:5432/db', REDIS_URL: 'redis://localhost:6379' };
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('accepts a minimal development environment and fills defaults', () => {
+    const c = loadConfig(base);
+    expect(c).toMatchObject({ nodeEnv: 'development', port: 3000, demoSeed: true, accessTokenTtlSeconds: 900, queuePrefix: '{chairtime}' });
+  });
+
+  it.each([
+    [{ DATABASE_URL: undefined }, 'DATABASE_URL', 'is required'],
+    [{ DATABASE_URL: 'nonsense' }, 'DATABASE_URL', 'must be a URL'],
+    [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL', 'must use postgres'],
+    [{ REDIS_URL: 'http://localhost' }, 'REDIS_URL', 'must use redis'],
+    [{ PORT: '70000' }, 'PORT', 'between 1 and 65535'],
+    [{ PORT: 'abc' }, 'PORT', 'whole number'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV', 'one of'],
+    [{ DEMO_SEED: 'maybe' }, 'DEMO_SEED', 'true or false'],
+    [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long-enough-password' }, 'ADMIN_EMAIL', 'email'],
+    [{ ADMIN_EMAIL: 'a@b.co' }, 'ADMIN_PASSWORD', 'go together'],
+    [{ ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD', 'at least 12'],
+    [{ NODE_ENV: 'production', DEMO_SEED: 'false' }, 'JWT_SECRET', 'required in production'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET', 'at least 32'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), DEMO_SEED: 'true' }, 'DEMO_SEED', 'off in production'],
+    [{ QUEUE_PREFIX: 'chairtime' }, 'QUEUE_PREFIX', 'hash tag'],
+  ])('refuses %j naming %s', (override, variable, fragment) => {
+    const env = { ...base, ...override } as Record<string, string>;
+    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+    const err = errorOf(env);
+    expect(err.variable).toBe(variable);
+    expect(err.message).toContain(variable);
+    expect(err.message).toContain(fragment);
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('turns the demo seed off by default in production', () => {
+    expect(loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'y'.repeat(40) }).demoSeed).toBe(false);
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * Process configuration, read once from the environment and validated before anything starts.
+ * A missing or malformed variable stops the process with one line that names it
+ * ({@link ConfigError}); nothing else in the code reads `process.env`.
+ */
+export type NodeEnv = 'development' | 'test' | 'production';
+export type Channel = 'log' | 'email' | 'sms';
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Prefix of every BullMQ key; braces make it a Redis Cluster hash tag. */
+  queuePrefix: string;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  demoSeed: boolean;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+  corsOrigins: string[];
+  bodyLimit: string;
+  logLevel: string;
+  auditRetentionDays: number;
+  publicBaseUrl: string;
+  smtpUrl: string | null;
+  smtpFrom: string;
+  sms: { baseUrl: string; accountSid: string; authToken: string; from: string } | null;
+  /** Channel used when a patient's preferred channel has no transport configured. */
+  fallbackChannel: Channel;
+  workerConcurrency: number;
+  throttleLimitPerMinute: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const DEV_JWT_SECRET = 'chairtime-development-secret-not-for-production';
+
+function text(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function required(env: Env, name: string): string {
+  const v = text(env, name);
+  if (v === undefined) throw new ConfigError(name, 'is required');
+  return v;
+}
+
+function url(env: Env, name: string, protocols: string[], fallback?: string): string {
+  const raw = text(env, name) ?? fallback;
+  if (raw === undefined) throw new ConfigError(name, 'is required');
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL (${protocols.join(' or ')})`);
+  }
+  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got ${parsed.protocol.replace(/:$/, '')}`);
+  }
+  return raw;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number between ${min} and ${max}`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, 'must be true or false');
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = text(env, name) ?? fallback;
+  if (!values.includes(raw as T)) throw new ConfigError(name, `must be one of ${values.join(', ')}`);
+  return raw as T;
+}
+
+/** Validates `env` and returns the typed configuration, or throws a {@link ConfigError}. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const production = nodeEnv === 'production';
+
+  const adminEmail = text(env, 'ADMIN_EMAIL') ?? null;
+  const adminPassword = text(env, 'ADMIN_PASSWORD') ?? null;
+  if (adminEmail !== null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(adminEmail)) {
+    throw new ConfigError('ADMIN_EMAIL', 'must be an email address');
+  }
+  if ((adminEmail === null) !== (adminPassword === null)) {
+    throw new ConfigError(adminEmail === null ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD', 'ADMIN_EMAIL and ADMIN_PASSWORD go together');
+  }
+  if (adminPassword !== null && adminPassword.length < 12) {
+    throw new ConfigError('ADMIN_PASSWORD', 'must be at least 12 characters');
+  }
+
+  const jwtSecret = text(env, 'JWT_SECRET') ?? (production ? undefined : DEV_JWT_SECRET);
+  if (jwtSecret === undefined) throw new ConfigError('JWT_SECRET', 'is required in production');
+  if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
+
+  const demoSeed = bool(env, 'DEMO_SEED', !production);
+  if (demoSeed && production) throw new ConfigError('DEMO_SEED', 'must be off in production');
+
+  const smsBase = text(env, 'SMS_BASE_URL');
+  let sms: AppConfig['sms'] = null;
+  if (smsBase !== undefined) {
+    sms = {
+      baseUrl: url(env, 'SMS_BASE_URL', ['http', 'https']),
+      accountSid: required(env, 'SMS_ACCOUNT_SID'),
+      authToken: required(env, 'SMS_AUTH_TOKEN'),
+      from: required(env, 'SMS_FROM'),
+    };
+  }
+
+  const queuePrefix = text(env, 'QUEUE_PREFIX') ?? '{chairtime}';
+  if (!/^\{[A-Za-z0-9_-]+\}$/.test(queuePrefix)) {
+    throw new ConfigError('QUEUE_PREFIX', 'must be a Redis Cluster hash tag like {chairtime}');
+  }
+
+  return {
+    nodeEnv,
+    port: integer(env, 'PORT', 3000, 1, 65535),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
+    redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    queuePrefix,
+    adminEmail,
+    adminPassword,
+    demoSeed,
+    jwtSecret,
+    accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
+    refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 14 * 86_400, 300, 90 * 86_400),
+    loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),
+    loginLockMinutes: integer(env, 'LOGIN_LOCK_MINUTES', 15, 1, 1440),
+    corsOrigins: (text(env, 'CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    bodyLimit: text(env, 'BODY_LIMIT') ?? '100kb',
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      nodeEnv === 'test' ? 'warn' : 'info',
+    ),
+    auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 6 * 365, 1, 100 * 365),
+    publicBaseUrl: url(env, 'PUBLIC_BASE_URL', ['http', 'https'], `http://localhost:${text(env, 'PORT') ?? '3000'}`),
+    smtpUrl: text(env, 'SMTP_URL') === undefined ? null : url(env, 'SMTP_URL', ['smtp', 'smtps']),
+    smtpFrom: text(env, 'SMTP_FROM') ?? 'Chairtime <no-reply@chairtime.local>',
+    sms,
+    fallbackChannel: oneOf(env, 'FALLBACK_CHANNEL', ['log', 'email', 'sms'] as const, 'log'),
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 20, 1, 500),
+    throttleLimitPerMinute: integer(env, 'THROTTLE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+  };
+}

@@ -1,0 +1,2 @@
+export * from './outbox-entry.entity';
+export * from './outbox';

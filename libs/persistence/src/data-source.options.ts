@@ -1,0 +1,39 @@
+import { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/* eslint-disable @typescript-eslint/no-unsafe-function-type */
+export interface PersistenceInput {
+  databaseUrl: string;
+  entities: MixedList<Function | string | EntitySchema>;
+  migrations: MixedList<Function | string>;
+  /** Pool size per process; the API wants more than the worker. */
+  poolSize?: number;
+  applicationName?: string;
+}
+
+/**
+ * The one TypeORM configuration shared by the API, the worker, the CLI and the tests.
+ * `synchronize` is off everywhere: the schema comes only from reviewed migrations.
+ */
+export function buildDataSourceOptions(input: PersistenceInput): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: input.databaseUrl,
+    entities: input.entities,
+    migrations: input.migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    logging: false,
+    extra: {
+      max: input.poolSize ?? 10,
+      application_name: input.applicationName ?? 'chairtime',
+      // Fail fast instead of queueing forever when Postgres is gone; readiness reports it.
+      connectionTimeoutMillis: 3000,
+      statement_timeout: 15_000,
+      idle_in_transaction_session_timeout: 30_000,
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from '@chairtime/config';
+import { buildDataSourceOptions } from './data-source.options';
+import { ENTITIES, MIGRATIONS } from './registry';
+
+/** The shared DataSource for a Nest app; pool size differs per process role. */
+@Module({})
+export class DatabaseModule {
+  static forRoot(applicationName: string, poolSize: number): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => ({
+            ...buildDataSourceOptions({
+              databaseUrl: config.databaseUrl,
+              entities: ENTITIES,
+              migrations: MIGRATIONS,
+              poolSize,
+              applicationName,
+            }),
+            // Start even if Postgres is down; readiness reports it and the pool reconnects.
+            retryAttempts: 3,
+            retryDelay: 1000,
+          }),
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './snake-naming.strategy';
+export * from './data-source.options';
+export * from './pg-errors';
+export * from './transaction';
+export * from './database.module';

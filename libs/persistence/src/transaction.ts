@@ -1,0 +1,29 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { isRetryable } from './pg-errors';
+
+/**
+ * Runs `work` in a transaction and retries it when Postgres reports a serialization failure or a
+ * deadlock — errors that mean "try again", not "you lost". Bounded: after `attempts` the error
+ * propagates and becomes a 503 the client may retry.
+ */
+export async function inTransaction<T>(dataSource: DataSource, work: (em: EntityManager) => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await dataSource.transaction(work);
+    } catch (err) {
+      if (!isRetryable(err) || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 5 * 2 ** attempt + Math.random() * 10));
+    }
+  }
+}
+
+/**
+ * Takes transaction-scoped advisory locks on `keys` in sorted order (so two transactions wanting
+ * overlapping sets cannot deadlock). Keys are hashed to bigint by Postgres itself.
+ */
+export async function lockKeys(em: EntityManager, keys: string[]): Promise<void> {
+  const sorted = [...new Set(keys)].sort();
+  for (const key of sorted) {
+    await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+  }
+}

@@ -1,0 +1,78 @@
+// `npm test`: finds or starts Postgres and Redis, gives this run its own throwaway database and
+// Redis key prefix, runs every jest project (migrations are applied by jest's global setup),
+// then drops the database and the run's Redis keys. Extra arguments go to jest
+// (`npm test -- libs/domain`). `--faults` runs the fault-injection suite instead.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { dropDatabase, ensureDatabase, ensureServices, ROOT } from './services.mjs';
+
+const args = process.argv.slice(2);
+const faults = args.includes('--faults');
+const jestArgs = args.filter((a) => a !== '--faults');
+
+const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+const services = await ensureServices({ database: 'postgres' });
+const server = new URL(services.databaseUrl);
+server.pathname = '';
+const databaseUrl = new URL(services.databaseUrl);
+databaseUrl.pathname = `/chairtime_test_${runId}`;
+await ensureDatabase(databaseUrl.toString());
+
+const queuePrefix = `{ct-test-${runId}}`;
+const env = {
+  ...process.env,
+  NODE_ENV: 'test',
+  DATABASE_URL: databaseUrl.toString(),
+  REDIS_URL: services.redisUrl,
+  TEST_SERVER_URL: server.toString().replace(/\/$/, ''),
+  QUEUE_PREFIX: queuePrefix,
+  DEMO_SEED: 'false',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+};
+
+const projects = faults ? ['faults'] : ['unit', 'integration', 'e2e'];
+const result = spawnSync(
+  process.execPath,
+  [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...jestArgs, ...(faults ? ['--runInBand'] : []), '--selectProjects', ...projects],
+  { cwd: ROOT, stdio: 'inherit', env },
+);
+
+// Clean up quietly: jest's summary must stay the last thing printed.
+try {
+  await dropDatabase(databaseUrl.toString());
+  const dbs = await listDatabases(server.toString(), `chairtime_test_${runId}_%`);
+  for (const db of dbs) {
+    const u = new URL(server.toString());
+    u.pathname = `/${db}`;
+    await dropDatabase(u.toString());
+  }
+  const redis = new Redis(services.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+} catch {
+  // best effort: a leftover test database is named chairtime_test_<run> and harmless
+}
+await services.stop();
+process.exit(result.status ?? 1);
+
+async function listDatabases(serverUrl, pattern) {
+  const { default: pg } = await import('pg');
+  const u = new URL(serverUrl);
+  u.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: u.toString() });
+  await c.connect();
+  try {
+    const { rows } = await c.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [pattern]);
+    return rows.map((r) => r.datname);
+  } finally {
+    await c.end();
+  }
+}
