@@ -9,10 +9,13 @@ export default async function globalSetup(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!url) return; // unit-only run outside `npm test`
   const root = join(__dirname, '..', '..');
-  const unregister = register({
-    baseUrl: root,
-    paths: { '@chairtime/persistence/registry': ['libs/persistence/src/registry'], '@chairtime/*': ['libs/*/src'] },
-  });
+  // The same aliases as tsconfig.json (read from it, so they cannot drift).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { compilerOptions } = require('typescript').parseConfigFileTextToJson(
+    'tsconfig.json',
+    require('node:fs').readFileSync(join(root, 'tsconfig.json'), 'utf8'),
+  ).config;
+  const unregister = register({ baseUrl: root, paths: compilerOptions.paths });
   try {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { DataSource } = require('typeorm') as typeof import('typeorm');

@@ -65,7 +65,7 @@ ${changes.down
   writeFileSync(join(rootDir, 'migrations', `${file}.ts`), body);
   const indexPath = join(rootDir, 'migrations', 'index.ts');
   let index = readFileSync(indexPath, 'utf8');
-  index = index.replace(/(\n\/\*\*)/, `\nimport { ${cls} } from './${file}';\n$1`).replace(/\];\s*$/, `, ${cls}];\n`);
+  index = index.replace(/\n\n\/\*\*/, `\nimport { ${cls} } from './${file}';\n\n/**`).replace(/\];\s*$/, `, ${cls}];\n`);
   writeFileSync(indexPath, index);
   return file;
 }

@@ -25,6 +25,9 @@ export function buildDataSourceOptions(input: PersistenceInput): DataSourceOptio
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
+    // gen_random_uuid() is built in since PostgreSQL 13; extensions come from migrations only.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     namingStrategy: new SnakeNamingStrategy(),
     logging: false,
     extra: {

@@ -1,4 +1,7 @@
 import { OutboxEntry } from '@chairtime/jobs';
+import * as scheduling from '@chairtime/scheduling/entities';
+import * as clinical from '@chairtime/clinical/entities';
+import * as audit from '@chairtime/audit/entities';
 import { MIGRATIONS } from '../../../migrations';
 
 /**
@@ -6,6 +9,13 @@ import { MIGRATIONS } from '../../../migrations';
  * by feature libraries (which would make an import cycle through this file).
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const ENTITIES: Function[] = [OutboxEntry];
+export const ENTITIES: Function[] = [OutboxEntry, ...entityClasses(scheduling), ...entityClasses(clinical), ...entityClasses(audit)];
+
+/** The classes a module of entities exports (it also exports types and constants). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+function entityClasses(mod: Record<string, unknown>): Function[] {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  return Object.values(mod).filter((v): v is Function => typeof v === 'function');
+}
 
 export { MIGRATIONS };

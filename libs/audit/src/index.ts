@@ -1,0 +1,3 @@
+export * from './entities';
+export * from './audit.service';
+export * from './audit.module';

@@ -1,0 +1,3 @@
+export * from './entities';
+export * from './booking/appointment-events';
+export * from './booking/booking.types';
