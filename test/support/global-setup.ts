@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseConfigFileTextToJson } from 'typescript';
 import { register } from 'tsconfig-paths';
 
 /**
