@@ -12,11 +12,7 @@ export default async function globalSetup(): Promise<void> {
   if (!url) return; // unit-only run outside `npm test`
   const root = join(__dirname, '..', '..');
   // The same aliases as tsconfig.json (read from it, so they cannot drift).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { compilerOptions } = require('typescript').parseConfigFileTextToJson(
-    'tsconfig.json',
-    require('node:fs').readFileSync(join(root, 'tsconfig.json'), 'utf8'),
-  ).config;
+  const { compilerOptions } = parseConfigFileTextToJson('tsconfig.json', readFileSync(join(root, 'tsconfig.json'), 'utf8')).config;
   const unregister = register({ baseUrl: root, paths: compilerOptions.paths });
   try {
     /* eslint-disable @typescript-eslint/no-require-imports */
