@@ -11,6 +11,8 @@ export interface AppConfig {
   port: number;
   databaseUrl: string;
   redisUrl: string;
+  /** Redis Cluster seed nodes (host:port); when set, queues run on the cluster instead of REDIS_URL. */
+  redisClusterNodes: { host: string; port: number }[] | null;
   /** Prefix of every BullMQ key; braces make it a Redis Cluster hash tag. */
   queuePrefix: string;
   adminEmail: string | null;
@@ -138,11 +140,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('QUEUE_PREFIX', 'must be a Redis Cluster hash tag like {chairtime}');
   }
 
+  const clusterRaw = text(env, 'REDIS_CLUSTER_NODES');
+  const redisClusterNodes =
+    clusterRaw === undefined
+      ? null
+      : clusterRaw.split(',').map((node) => {
+          const m = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(node.trim());
+          if (!m || Number(m[2]) > 65535) throw new ConfigError('REDIS_CLUSTER_NODES', 'must be host:port,host:port,...');
+          return { host: m[1], port: Number(m[2]) };
+        });
+
   return {
     nodeEnv,
     port: integer(env, 'PORT', 3000, 1, 65535),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    redisClusterNodes,
     queuePrefix,
     adminEmail,
     adminPassword,

@@ -1,8 +1,9 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { Cluster } from 'ioredis';
 import { BullModule } from '@nestjs/bullmq';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { QueueName } from './queues';
-import { redisOptionsFromUrl } from './redis';
+import { createRedisClient, redisOptionsFromUrl } from './redis';
 import { QueueErrorLogger } from './queue-errors';
 
 /**
@@ -11,7 +12,20 @@ import { QueueErrorLogger } from './queue-errors';
  * the outbox keeps the work; `role: 'worker'` waits for Redis to come back.
  */
 @Module({})
-export class QueuesModule {
+export class QueuesModule implements OnApplicationShutdown {
+  /** Cluster clients this module created; BullMQ does not close a client it was handed. */
+  private static readonly clients = new Set<Cluster>();
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const c of QueuesModule.clients) c.disconnect();
+    QueuesModule.clients.clear();
+  }
+
+  private static track(client: Cluster): Cluster {
+    QueuesModule.clients.add(client);
+    return client;
+  }
+
   static forRoot(role: 'producer' | 'worker'): DynamicModule {
     return {
       module: QueuesModule,
@@ -19,15 +33,20 @@ export class QueuesModule {
       imports: [
         BullModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => ({
-            prefix: config.queuePrefix,
-            connection: redisOptionsFromUrl(
-              config.redisUrl,
+          useFactory: (config: AppConfig) => {
+            const extra =
               role === 'producer'
                 ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }
-                : { maxRetriesPerRequest: null },
-            ),
-          }),
+                : { maxRetriesPerRequest: null };
+            return {
+              prefix: config.queuePrefix,
+              // On a cluster every queue shares one client (BullMQ duplicates it for blocking
+              // worker connections); a single node gets plain options, one connection per queue.
+              connection: config.redisClusterNodes
+                ? QueuesModule.track(createRedisClient(config, extra) as Cluster)
+                : redisOptionsFromUrl(config.redisUrl, extra),
+            };
+          },
         }),
         ...Object.values(QueueName).map((name) => BullModule.registerQueue({ name })),
       ],

@@ -1,4 +1,4 @@
-import type { RedisOptions } from 'ioredis';
+import Redis, { Cluster, type RedisOptions } from 'ioredis';
 
 /**
  * ioredis options from a `redis://` / `rediss://` URL. BullMQ needs `maxRetriesPerRequest: null`
@@ -17,4 +17,24 @@ export function redisOptionsFromUrl(url: string, extra: Partial<RedisOptions> = 
     tls: u.protocol === 'rediss:' ? {} : undefined,
     ...extra,
   };
+}
+
+/**
+ * A client for the configured Redis: a Cluster when REDIS_CLUSTER_NODES is set (credentials and
+ * TLS still come from REDIS_URL), else a single node.
+ */
+export function createRedisClient(
+  config: { redisUrl: string; redisClusterNodes: { host: string; port: number }[] | null },
+  extra: Partial<RedisOptions> = {},
+): Redis | Cluster {
+  const options = redisOptionsFromUrl(config.redisUrl, extra);
+  if (!config.redisClusterNodes) return new Redis(options);
+  // Cluster nodes are discovered from the seeds; a cluster has no database number.
+  const { host: _host, port: _port, db: _db, enableOfflineQueue, lazyConnect, ...nodeOptions } = options;
+  return new Cluster(config.redisClusterNodes, {
+    redisOptions: nodeOptions,
+    enableOfflineQueue,
+    lazyConnect,
+    clusterRetryStrategy: (times) => Math.min(times * 200, 2000),
+  });
 }

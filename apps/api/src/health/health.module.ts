@@ -1,8 +1,8 @@
 import { Inject, Module, OnModuleDestroy } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
-import { redisOptionsFromUrl } from '@chairtime/jobs';
+import { createRedisClient } from '@chairtime/jobs';
 import { HealthController } from './health.controller';
 import { HEALTH_REDIS } from './health.tokens';
 
@@ -16,14 +16,7 @@ import { HEALTH_REDIS } from './health.tokens';
       // Its own connection with no offline queue: a PING while Redis is down fails at once
       // instead of waiting for a reconnect, so readiness reflects reality within seconds.
       useFactory: (config: AppConfig) =>
-        new Redis(
-          redisOptionsFromUrl(config.redisUrl, {
-            enableOfflineQueue: false,
-            maxRetriesPerRequest: 1,
-            lazyConnect: false,
-            connectionName: 'chairtime-health',
-          }),
-        ),
+        createRedisClient(config, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'chairtime-health' }),
     },
   ],
 })
