@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import Redis from 'ioredis';
+import { Metrics, metricsKey, publishMetrics } from '@chairtime/observability';
 import { startApi } from '../support/api-app';
 import { TcpProxy, viaProxy } from '../support/tcp-proxy';
 
@@ -49,6 +51,14 @@ describe('health (real Postgres and Redis)', () => {
     const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
     expect(metrics.text).toContain('http_request_duration_seconds');
     expect(metrics.text).toContain('queue_jobs');
+    // A worker's published metrics are merged into the API's scrape.
+    const worker = new Metrics('worker');
+    worker.messageLateness.observe({ channel: 'log' }, 0.25);
+    const redis = new Redis(process.env.REDIS_URL!);
+    await publishMetrics(redis, metricsKey(process.env.QUEUE_PREFIX!), `test-${process.pid}`, worker.registry, Date.now());
+    redis.disconnect();
+    const merged = await request(app.getHttpServer()).get('/metrics').expect(200);
+    expect(merged.text).toMatch(/message_lateness_seconds_count\{[^}]*app="worker"[^}]*\} 1/);
     const doc = await request(app.getHttpServer()).get('/docs-json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
   });
