@@ -33,17 +33,17 @@ export class AccessGuard implements CanActivate {
 
     if (!rule) {
       await this.deny(req, principal, 'no-rule');
-      throw new DomainError('forbidden', 'This route has no access rule');
+      throw new DomainError('forbidden', 'This route has no access rule', { reason: 'no-rule' });
     }
     if (rule.kind === 'public') return true;
     if (bearer && !principal) {
       await this.deny(req, null, 'invalid-token');
-      throw new DomainError('unauthorized', 'The access token is invalid or expired');
+      throw new DomainError('unauthorized', 'The access token is invalid or expired', { reason: 'invalid-token' });
     }
-    if (!principal) throw new DomainError('unauthorized', 'Sign in first');
+    if (!principal) throw new DomainError('unauthorized', 'Sign in first', { reason: 'not-signed-in' });
     if (principal.role === Role.Admin || rule.roles.includes(principal.role)) return true;
     await this.deny(req, principal, 'role');
-    throw new DomainError('forbidden', 'Your role cannot do this');
+    throw new DomainError('forbidden', 'Your role cannot do this', { reason: 'role' });
   }
 
   private async deny(req: AuthedRequest, principal: Principal | null, why: string): Promise<void> {

@@ -1,12 +1,32 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { AccessGuard } from './access.guard';
 import { TokenService } from './token.service';
+import { PasswordService } from './password.service';
+import { AuthService } from './auth.service';
+import { UsersService } from './users.service';
+import { AuditReadInterceptor } from './audit-read.interceptor';
+import { throttlerOptions } from './throttling';
 
-/** Authentication and the default-deny access guard, applied to every route of the API. */
+/**
+ * Rate limits, authentication, the default-deny access guard applied to every route of the API, and the
+ * interceptor that audits routes marked `@AuditRead`.
+ */
 @Global()
 @Module({
-  providers: [TokenService, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [TokenService],
+  imports: [ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => throttlerOptions(config) })],
+  providers: [
+    TokenService,
+    PasswordService,
+    AuthService,
+    UsersService,
+    // Rate limits run first, so floods of bad tokens are refused before they cost an audit row.
+    { provide: APP_GUARD, useClass: ThrottlerGuard },
+    { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_INTERCEPTOR, useClass: AuditReadInterceptor },
+  ],
+  exports: [TokenService, PasswordService, AuthService, UsersService],
 })
 export class IdentityModule {}

@@ -1,0 +1,59 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDateString, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+
+export class AuditQueryDto {
+  @ApiProperty({ required: false }) @IsOptional() @IsUUID('all') actorId?: string;
+  @ApiProperty({ required: false }) @IsOptional() @IsUUID('all') clinicId?: string;
+  @ApiProperty({ required: false }) @IsOptional() @IsUUID('all') patientId?: string;
+
+  @ApiProperty({ required: false, example: 'patient.read' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  action?: string;
+
+  @ApiProperty({ required: false, description: 'Inclusive lower bound (ISO instant)' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  from?: string;
+
+  @ApiProperty({ required: false, description: 'Exclusive upper bound (ISO instant)' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  to?: string;
+
+  @ApiProperty({ required: false, minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiProperty({ required: false, description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+export class AuditEntryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() at!: string;
+  @ApiProperty({ nullable: true, type: String }) actorId!: string | null;
+  @ApiProperty() actorRole!: string;
+  @ApiProperty() action!: string;
+  @ApiProperty() resourceType!: string;
+  @ApiProperty({ nullable: true, type: String }) resourceId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) clinicId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) patientId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) requestId!: string | null;
+  @ApiProperty({ enum: ['success', 'denied', 'not-found', 'failure'] }) outcome!: 'success' | 'denied' | 'not-found' | 'failure';
+  @ApiProperty({ nullable: true, type: String }) detail!: string | null;
+}
+
+export class AuditPageDto {
+  @ApiProperty({ type: [AuditEntryDto] }) items!: AuditEntryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

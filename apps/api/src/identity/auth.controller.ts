@@ -1,0 +1,40 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { AuthService, CurrentPrincipal, LoginThrottle, Principal, Public, RequestId, Role, Roles } from '@chairtime/identity';
+import { LoginDto, RefreshDto, TokenPairDto } from './auth.dto';
+
+/** Any signed-in caller. */
+export const EVERY_ROLE = [Role.Admin, Role.Scheduler, Role.Nurse, Role.Clinician, Role.Patient];
+
+/** Sign-in and session endpoints. Login and refresh are public by nature; logout needs a session. */
+@ApiTags('auth')
+@Controller('v1/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @LoginThrottle()
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address for this email, or the account is locked' })
+  login(@Body() body: LoginDto, @RequestId() requestId: string | null): Promise<TokenPairDto> {
+    return this.auth.login(body.email, body.password, { requestId });
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairDto })
+  refresh(@Body() body: RefreshDto, @RequestId() requestId: string | null): Promise<TokenPairDto> {
+    return this.auth.refresh(body.refreshToken, { requestId });
+  }
+
+  @Post('logout')
+  @Roles(...EVERY_ROLE)
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The refresh token’s session is revoked (also answered for unknown tokens)' })
+  async logout(@CurrentPrincipal() p: Principal, @Body() body: RefreshDto, @RequestId() requestId: string | null): Promise<void> {
+    await this.auth.logout(p, body.refreshToken, { requestId });
+  }
+}

@@ -1,0 +1,26 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, RequestId, Role, Roles, UsersService } from '@chairtime/identity';
+import { CreateUserDto, CreatedUserDto, UserDto } from './auth.dto';
+import { EVERY_ROLE } from './auth.controller';
+
+/** Users: the caller's own profile, and account creation by admins. */
+@ApiTags('users')
+@Controller('v1')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get('me')
+  @Roles(...EVERY_ROLE)
+  @ApiOkResponse({ type: UserDto })
+  me(@CurrentPrincipal() p: Principal): Promise<UserDto> {
+    return this.users.me(p);
+  }
+
+  @Post('users')
+  @Roles(Role.Admin)
+  @ApiCreatedResponse({ type: CreatedUserDto })
+  create(@CurrentPrincipal() p: Principal, @Body() body: CreateUserDto, @RequestId() requestId: string | null): Promise<CreatedUserDto> {
+    return this.users.create(p, body, requestId);
+  }
+}

@@ -1,0 +1,222 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@chairtime/config';
+import { CLOCK, Clock, DomainError } from '@chairtime/domain';
+import { AuditService } from '@chairtime/audit';
+import { inTransaction } from '@chairtime/persistence';
+import { AppUser, RefreshToken, UserClinic } from './entities';
+import { Principal } from './principal';
+import { Role } from './access.decorators';
+import { PasswordService } from './password.service';
+import { TokenService } from './token.service';
+import { hashRefreshToken, newRefreshToken } from './refresh-tokens';
+
+/** What login and refresh return (API.md "Auth and roles"). */
+export interface TokenPair {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshToken: string;
+}
+
+/** Request facts worth auditing; never the email or password. */
+export interface AuthContext {
+  requestId: string | null;
+}
+
+/** One message for every credential failure, so responses do not tell which part was wrong. */
+const BAD_CREDENTIALS = 'The email or password is wrong';
+/** Same text as the rate limiter's, so a locked account looks like a throttled caller. */
+export const TOO_MANY_ATTEMPTS = 'Too many attempts; try again later';
+
+/**
+ * Sign-in, refresh-token rotation and sign-out. Lock-out counts consecutive failures per account
+ * with one atomic UPDATE (two parallel wrong guesses cannot both see "4 failures").
+ */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly passwords: PasswordService,
+    private readonly tokens: TokenService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async login(email: string, password: string, ctx: AuthContext): Promise<TokenPair> {
+    const user = await this.dataSource
+      .getRepository(AppUser)
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email: email.trim() })
+      .getOne();
+    const ok = await this.passwords.verifyOrBurn(user?.passwordHash ?? null, password);
+    const now = this.clock.now();
+
+    if (!user) {
+      await this.auditLogin(null, 'anonymous', 'failure', 'unknown-account', ctx);
+      throw new DomainError('unauthorized', BAD_CREDENTIALS);
+    }
+    if (user.lockedUntil && user.lockedUntil.getTime() > now) {
+      await this.auditLogin(user, user.role, 'denied', 'locked', ctx);
+      throw new ThrottlerException(TOO_MANY_ATTEMPTS);
+    }
+    if (!ok || user.disabled) {
+      const locked = await this.countFailure(user.id, now);
+      await this.auditLogin(user, user.role, 'failure', user.disabled ? 'disabled' : locked ? 'bad-password-locked' : 'bad-password', ctx);
+      throw new DomainError('unauthorized', BAD_CREDENTIALS);
+    }
+
+    return inTransaction(this.dataSource, async (em) => {
+      await em.update(AppUser, { id: user.id }, { failedLogins: 0, lockedUntil: null });
+      const pair = await this.issue(em, user, randomUUID(), now);
+      await this.audit.record(
+        {
+          actorId: user.id,
+          actorRole: user.role,
+          action: 'auth.login',
+          resourceType: 'user',
+          resourceId: user.id,
+          requestId: ctx.requestId,
+          outcome: 'success',
+        },
+        em,
+      );
+      return pair;
+    });
+  }
+
+  /**
+   * Rotates a refresh token. A token that was already rotated is a replay (the legitimate client
+   * holds its successor): the whole family is revoked so the thief's copy dies with it.
+   */
+  async refresh(token: string, ctx: AuthContext): Promise<TokenPair> {
+    const now = this.clock.now();
+    const outcome = await inTransaction(this.dataSource, async (em) => {
+      const row = await em.findOne(RefreshToken, { where: { tokenHash: hashRefreshToken(token) }, lock: { mode: 'pessimistic_write' } });
+      if (!row) return { kind: 'unknown' as const };
+      if (row.revokedAt) {
+        if (row.replacedBy) {
+          await this.revokeFamily(em, row.familyId, now);
+          return { kind: 'reuse' as const, row };
+        }
+        return { kind: 'revoked' as const, row };
+      }
+      if (row.expiresAt.getTime() <= now) return { kind: 'expired' as const, row };
+      const user = await em.findOne(AppUser, { where: { id: row.userId } });
+      if (!user || user.disabled) return { kind: 'disabled' as const, row };
+      const pair = await this.issue(em, user, row.familyId, now, row.id);
+      await this.audit.record(
+        {
+          actorId: user.id,
+          actorRole: user.role,
+          action: 'auth.refresh',
+          resourceType: 'user',
+          resourceId: user.id,
+          requestId: ctx.requestId,
+          outcome: 'success',
+        },
+        em,
+      );
+      return { kind: 'ok' as const, pair };
+    });
+    if (outcome.kind === 'ok') return outcome.pair;
+    await this.audit.record({
+      actorId: outcome.kind === 'unknown' ? null : outcome.row.userId,
+      actorRole: 'anonymous',
+      action: outcome.kind === 'reuse' ? 'auth.refresh.reuse' : 'auth.refresh',
+      resourceType: 'refresh-token',
+      resourceId: outcome.kind === 'unknown' ? null : outcome.row.familyId,
+      requestId: ctx.requestId,
+      outcome: 'denied',
+      detail: outcome.kind,
+    });
+    throw new DomainError('unauthorized', 'The refresh token is invalid or expired');
+  }
+
+  /** Revokes the token's whole family. Answers the same whether or not the token was valid. */
+  async logout(principal: Principal, token: string, ctx: AuthContext): Promise<void> {
+    const now = this.clock.now();
+    await inTransaction(this.dataSource, async (em) => {
+      const row = await em.findOne(RefreshToken, { where: { tokenHash: hashRefreshToken(token) } });
+      // Someone else's token is not ours to revoke (and we do not confirm it exists).
+      if (!row || row.userId !== principal.userId) return;
+      await this.revokeFamily(em, row.familyId, now);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          actorRole: principal.role,
+          action: 'auth.logout',
+          resourceType: 'refresh-token',
+          resourceId: row.familyId,
+          requestId: ctx.requestId,
+          outcome: 'success',
+        },
+        em,
+      );
+    });
+  }
+
+  /** The principal a user's tokens carry: clinics re-read on every issue so changes apply at refresh. */
+  async principalOf(em: EntityManager, user: AppUser): Promise<Principal> {
+    const links = await em.find(UserClinic, { where: { userId: user.id }, order: { clinicId: 'ASC' } });
+    return { userId: user.id, role: user.role as Role, clinicIds: links.map((l) => l.clinicId), patientId: user.patientId };
+  }
+
+  private async issue(em: EntityManager, user: AppUser, familyId: string, now: number, rotatedFrom?: string): Promise<TokenPair> {
+    const refreshToken = newRefreshToken();
+    const id = randomUUID();
+    await em.insert(RefreshToken, {
+      id,
+      userId: user.id,
+      familyId,
+      tokenHash: hashRefreshToken(refreshToken),
+      expiresAt: new Date(now + this.config.refreshTokenTtlSeconds * 1000),
+      revokedAt: null,
+      replacedBy: null,
+    });
+    if (rotatedFrom) await em.update(RefreshToken, { id: rotatedFrom }, { revokedAt: new Date(now), replacedBy: id });
+    const { accessToken, expiresIn } = this.tokens.signAccess(await this.principalOf(em, user));
+    return { accessToken, tokenType: 'Bearer', expiresIn, refreshToken };
+  }
+
+  private async revokeFamily(em: EntityManager, familyId: string, now: number): Promise<void> {
+    await em.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date(now) });
+  }
+
+  /** Counts one failure atomically; locks the account at the limit. Returns whether it locked. */
+  private async countFailure(userId: string, now: number): Promise<boolean> {
+    // TypeORM answers an UPDATE ... RETURNING with [rows, affectedCount].
+    const [rows]: [{ locked: boolean }[], number] = await this.dataSource.query(
+      `UPDATE app_user SET
+         failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
+         locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3::timestamptz ELSE locked_until END
+       WHERE id = $1
+       RETURNING locked_until IS NOT NULL AND locked_until > $4::timestamptz AS locked`,
+      [userId, this.config.loginMaxFailures, new Date(now + this.config.loginLockMinutes * 60_000), new Date(now)],
+    );
+    return rows[0]?.locked ?? false;
+  }
+
+  private async auditLogin(
+    user: AppUser | null,
+    role: string,
+    outcome: 'failure' | 'denied',
+    why: string,
+    ctx: AuthContext,
+  ): Promise<void> {
+    await this.audit.record({
+      actorId: user?.id ?? null,
+      actorRole: role,
+      action: 'auth.login',
+      resourceType: 'user',
+      resourceId: user?.id ?? null,
+      patientId: user?.patientId ?? null,
+      requestId: ctx.requestId,
+      outcome,
+      detail: why,
+    });
+  }
+}

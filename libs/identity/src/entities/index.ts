@@ -1,0 +1,3 @@
+export * from './app-user.entity';
+export * from './user-clinic.entity';
+export * from './refresh-token.entity';
