@@ -70,9 +70,17 @@ export class Appointment {
   @Column({ type: 'uuid', nullable: true })
   courseId!: string | null;
 
+  @ManyToOne('Course')
+  @JoinColumn({ name: 'course_id' })
+  course?: unknown;
+
   /** The booking (series) that created it; holds are confirmed or released per booking. */
   @Column({ type: 'uuid', nullable: true })
   bookingId!: string | null;
+
+  @ManyToOne('Booking')
+  @JoinColumn({ name: 'booking_id' })
+  booking?: unknown;
 
   @Column({ type: 'integer', nullable: true })
   sequence!: number | null;

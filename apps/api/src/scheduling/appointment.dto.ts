@@ -1,0 +1,96 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { START_PATTERN } from '@chairtime/scheduling';
+
+const START_MESSAGE = 'startsAt must be an ISO 8601 date-time (with an offset, or clinic-local without one)';
+
+export class CreateAppointmentDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  patientId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  clinicId!: string;
+
+  @ApiProperty({ example: 'iv-infusion' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  kind!: string;
+
+  @ApiProperty({ example: '2027-03-02T14:00:00Z', description: 'An instant, or a clinic-local wall time without offset' })
+  @Matches(START_PATTERN, { message: START_MESSAGE })
+  startsAt!: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Chair kinds only; the first free capable chair when omitted' })
+  @IsOptional()
+  @IsUUID()
+  chairId?: string;
+}
+
+export class RescheduleDto {
+  @ApiProperty({ example: '2027-03-03T14:00:00Z' })
+  @Matches(START_PATTERN, { message: START_MESSAGE })
+  startsAt!: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  chairId?: string;
+}
+
+export class CancelAppointmentDto {
+  @ApiProperty({ maxLength: 500 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  reason!: string;
+}
+
+export class ListAppointmentsQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  clinicId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  patientId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Starts at or after' })
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Starts before' })
+  @IsOptional()
+  @IsISO8601()
+  to?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
+
+export class AlternativesQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 20, default: 5 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  limit?: number;
+}

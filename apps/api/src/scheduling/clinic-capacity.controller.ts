@@ -1,0 +1,36 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuditRead, CurrentPrincipal, Principal, Role, Roles } from '@chairtime/identity';
+import { ClinicCapacityService } from '@chairtime/scheduling';
+import { AvailabilityQueryDto, BoardQueryDto, CapacityQueryDto } from './clinic.dto';
+
+/** Read models over a clinic's capacity. Another tenant's clinic is 404. */
+@ApiTags('clinics')
+@Controller('v1/clinics/:clinicId')
+export class ClinicCapacityController {
+  constructor(private readonly capacity: ClinicCapacityService) {}
+
+  @Get('availability')
+  @Roles(Role.Scheduler, Role.Nurse, Role.Clinician, Role.Patient)
+  @ApiOkResponse({ description: '{slots: [{startsAt, endsAt, chairReleasedAt, chairIds}]}; patients of the clinic may call it' })
+  @ApiBadRequestResponse({ description: 'Bad dates, unknown kind, or a range over 92 days (names `to`)' })
+  @ApiNotFoundResponse()
+  availability(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: AvailabilityQueryDto) {
+    return this.capacity.availability(p, clinicId, q);
+  }
+
+  @Get('board')
+  @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
+  @AuditRead('clinic-board', 'clinicId')
+  @ApiOkResponse({ description: '{date, chairs: [{chairId, name, appointments}], consults, utilization}; ids and statuses, no names' })
+  board(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: BoardQueryDto) {
+    return this.capacity.board(p, clinicId, q.date);
+  }
+
+  @Get('capacity')
+  @Roles(Role.Scheduler, Role.Clinician)
+  @ApiOkResponse({ description: '{weeks: [{weekStart, openChairHours, bookedChairHours, utilization, newIvInductionCourses}]}' })
+  forecast(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: CapacityQueryDto) {
+    return this.capacity.forecast(p, clinicId, q.weeks ?? 4);
+  }
+}

@@ -1,0 +1,199 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const WALL = /^([01]\d|2[0-3]):[0-5]\d$/;
+const WALL_OR_MIDNIGHT = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+
+export class CreateClinicDto {
+  @ApiProperty({ maxLength: 200 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ example: 'America/New_York', description: 'IANA time zone' })
+  @IsString()
+  @MaxLength(100)
+  timezone!: string;
+
+  @ApiPropertyOptional({ description: 'Merged over the defaults (slotMinutes 15, prepMinutes 10, turnoverMinutes 10, nurseRatio 4, …)' })
+  @IsOptional()
+  @IsObject()
+  settings?: Record<string, unknown>;
+}
+
+export class UpdateClinicDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'IANA time zone' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  timezone?: string;
+
+  @ApiPropertyOptional({ description: 'Partial settings, merged over the current ones' })
+  @IsOptional()
+  @IsObject()
+  settings?: Record<string, unknown>;
+}
+
+export class WeeklyIntervalDto {
+  @ApiProperty({ minimum: 1, maximum: 7, description: 'ISO weekday, 1 = Monday' })
+  @IsInt()
+  @Min(1)
+  @Max(7)
+  weekday!: number;
+
+  @ApiProperty({ example: '08:00' })
+  @Matches(WALL, { message: 'opens must be a wall time HH:mm' })
+  opens!: string;
+
+  @ApiProperty({ example: '18:00', description: "HH:mm or '24:00'" })
+  @Matches(WALL_OR_MIDNIGHT, { message: 'closes must be a wall time HH:mm or 24:00' })
+  closes!: string;
+}
+
+export class ReplaceHoursDto {
+  @ApiProperty({ type: [WeeklyIntervalDto] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => WeeklyIntervalDto)
+  weekly!: WeeklyIntervalDto[];
+}
+
+export class CreateClosureDto {
+  @ApiProperty({ example: '2027-12-24' })
+  @Matches(DATE, { message: 'startDate must be a date YYYY-MM-DD' })
+  startDate!: string;
+
+  @ApiProperty({ example: '2027-12-26', description: 'Inclusive; ≥ startDate' })
+  @Matches(DATE, { message: 'endDate must be a date YYYY-MM-DD' })
+  endDate!: string;
+
+  @ApiProperty({ maxLength: 500 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  reason!: string;
+}
+
+export class CreateChairDto {
+  @ApiProperty({ maxLength: 100 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name!: string;
+
+  @ApiProperty({ example: ['iv-infusion', 'im-injection', 'spravato'], description: 'Chair visit kinds' })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  capabilities!: string[];
+}
+
+export class CreateBlockDto {
+  @ApiProperty({ format: 'date-time' })
+  @IsISO8601({ strict: true })
+  startsAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsISO8601({ strict: true })
+  endsAt!: string;
+
+  @ApiProperty({ maxLength: 500 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  reason!: string;
+}
+
+export class CreateShiftDto {
+  @ApiProperty({ enum: ['nurse', 'clinician'] })
+  @IsIn(['nurse', 'clinician'])
+  role!: 'nurse' | 'clinician';
+
+  @ApiProperty({ format: 'date-time' })
+  @IsISO8601({ strict: true })
+  startsAt!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'After startsAt, at most 24 h later' })
+  @IsISO8601({ strict: true })
+  endsAt!: string;
+
+  @ApiPropertyOptional({ maxLength: 200, description: 'Staff display name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string;
+}
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
+
+export class AvailabilityQueryDto {
+  @ApiProperty({ example: 'iv-infusion' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  kind!: string;
+
+  @ApiProperty({ example: '2027-03-01', description: 'Clinic-local date' })
+  @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
+  from!: string;
+
+  @ApiProperty({ example: '2027-03-14', description: 'Clinic-local date, inclusive; at most 92 days after from' })
+  @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
+  to!: string;
+}
+
+export class BoardQueryDto {
+  @ApiProperty({ example: '2027-03-02' })
+  @Matches(DATE, { message: 'date must be a date YYYY-MM-DD' })
+  date!: string;
+}
+
+export class CapacityQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 26, default: 4 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(26)
+  weeks?: number;
+}

@@ -1,0 +1,110 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, Role, Roles } from '@chairtime/identity';
+import { ClinicAdminService } from '@chairtime/scheduling';
+import {
+  CreateChairDto,
+  CreateClinicDto,
+  CreateClosureDto,
+  CreateShiftDto,
+  PageQueryDto,
+  ReplaceHoursDto,
+  UpdateClinicDto,
+} from './clinic.dto';
+
+const DEFAULT_LIMIT = 50;
+
+/**
+ * Clinic set-up. Access (documented in OpenAPI): admins create clinics and change their settings;
+ * schedulers (and admins) manage hours, closures, chairs and shifts of their clinics; nurses and
+ * clinicians of the clinic read. Another tenant's clinic is 404.
+ */
+@ApiTags('clinics')
+@Controller('v1/clinics')
+export class ClinicsController {
+  constructor(private readonly clinics: ClinicAdminService) {}
+
+  @Post()
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: 'Create a clinic (admin)' })
+  @ApiCreatedResponse({ description: '{id, name, timezone, settings}' })
+  @ApiBadRequestResponse({ description: 'Invalid time zone or settings; errors name each field' })
+  create(@Body() dto: CreateClinicDto) {
+    return this.clinics.create(dto);
+  }
+
+  @Get(':clinicId')
+  @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
+  @ApiOperation({ summary: 'Read a clinic (its staff, admin)' })
+  @ApiOkResponse({ description: '{id, name, timezone, settings}' })
+  @ApiNotFoundResponse()
+  get(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string) {
+    return this.clinics.get(p, clinicId);
+  }
+
+  @Patch(':clinicId')
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: 'Change name, zone or settings (admin); settings are merged over the current ones' })
+  @ApiOkResponse({ description: '{id, name, timezone, settings}' })
+  update(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Body() dto: UpdateClinicDto) {
+    return this.clinics.update(p, clinicId, dto);
+  }
+
+  @Put(':clinicId/hours')
+  @Roles(Role.Scheduler)
+  @ApiOperation({ summary: 'Replace the weekly opening intervals' })
+  @ApiOkResponse({ description: '{weekly: [{weekday, opens, closes}]}' })
+  @ApiBadRequestResponse({ description: 'closes ≤ opens, overlapping intervals on a weekday, weekday outside 1–7' })
+  replaceHours(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Body() dto: ReplaceHoursDto) {
+    return this.clinics.replaceHours(p, clinicId, dto.weekly);
+  }
+
+  @Get(':clinicId/hours')
+  @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
+  @ApiOkResponse({ description: '{weekly: [{weekday, opens, closes}]}' })
+  hours(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string) {
+    return this.clinics.getHours(p, clinicId);
+  }
+
+  @Post(':clinicId/closures')
+  @Roles(Role.Scheduler)
+  @ApiCreatedResponse({ description: '{id, clinicId, startDate, endDate, reason}' })
+  addClosure(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Body() dto: CreateClosureDto) {
+    return this.clinics.addClosure(p, clinicId, dto);
+  }
+
+  @Get(':clinicId/closures')
+  @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
+  @ApiOkResponse({ description: '{items: [...], nextCursor}' })
+  closures(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: PageQueryDto) {
+    return this.clinics.listClosures(p, clinicId, q.limit ?? DEFAULT_LIMIT, q.cursor);
+  }
+
+  @Post(':clinicId/chairs')
+  @Roles(Role.Scheduler)
+  @ApiCreatedResponse({ description: '{id, clinicId, name, capabilities, active}' })
+  addChair(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Body() dto: CreateChairDto) {
+    return this.clinics.addChair(p, clinicId, dto);
+  }
+
+  @Get(':clinicId/chairs')
+  @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
+  @ApiOkResponse({ description: '{items: [{id, name, capabilities, active}], nextCursor}' })
+  chairs(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: PageQueryDto) {
+    return this.clinics.listChairs(p, clinicId, q.limit ?? DEFAULT_LIMIT, q.cursor);
+  }
+
+  @Post(':clinicId/shifts')
+  @Roles(Role.Scheduler)
+  @ApiCreatedResponse({ description: '{id, clinicId, role, startsAt, endsAt, name}' })
+  addShift(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Body() dto: CreateShiftDto) {
+    return this.clinics.addShift(p, clinicId, dto);
+  }
+
+  @Get(':clinicId/shifts')
+  @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
+  @ApiOkResponse({ description: '{items: [...], nextCursor}' })
+  shifts(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: PageQueryDto) {
+    return this.clinics.listShifts(p, clinicId, q.limit ?? DEFAULT_LIMIT, q.cursor);
+  }
+}

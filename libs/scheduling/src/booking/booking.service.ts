@@ -1,0 +1,260 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import {
+  ActiveBooking,
+  addDays,
+  appointmentMachine,
+  checkStart,
+  CLOCK,
+  Clock,
+  ClinicCapacity,
+  DomainError,
+  instantToLocal,
+  resolveLocalTime,
+} from '@chairtime/domain';
+import { lockKeys, PG, pgCode, pgConstraint } from '@chairtime/persistence';
+import { Appointment, Clinic, VisitKind } from '../entities';
+import { CapacityLoader, loadVisitKind, visitKindSpec } from '../capacity/capacity-loader.service';
+import { AppointmentChange, AppointmentEvents } from './appointment-events';
+import { BookingConflict, BookOptions, ConflictReason, VisitRequest } from './booking.types';
+import { RescheduleGuards } from './reschedule-guards';
+
+/** Which exclusion constraint names which conflict. */
+const CONSTRAINT_CONFLICT: Record<string, ConflictReason> = {
+  appointment_chair_no_overlap: 'chair-taken',
+  appointment_patient_no_overlap: 'patient-busy',
+  appointment_clinician_no_overlap: 'clinician-taken',
+};
+
+/** What a cancel records. */
+export interface CancelOptions {
+  reason: string;
+  actorId: string | null;
+}
+
+const range = (from: Date, to: Date): string => `[${from.toISOString()},${to.toISOString()})`;
+
+/**
+ * The ONE booking path: single visits, course series and moves all place visits here, inside the
+ * caller's transaction, so every rule (grid, hours, chairs, nurse ratio, stagger, clinicians) is
+ * checked the same way everywhere.
+ */
+@Injectable()
+export class BookingService {
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly capacity: CapacityLoader,
+    private readonly events: AppointmentEvents,
+    private readonly guards: RescheduleGuards,
+  ) {}
+
+  /**
+   * Places every request or none: all failures are collected and thrown together as
+   * `DomainError('conflict', …, {conflicts})` naming each request's key. Must run inside the
+   * caller's transaction (it takes transaction-scoped locks).
+   */
+  async bookVisits(em: EntityManager, clinic: Clinic, requests: VisitRequest[], opts: BookOptions): Promise<Appointment[]> {
+    if (requests.length === 0) return [];
+    if (opts.status === 'held' && !opts.holdExpiresAt)
+      throw new DomainError('validation', 'A hold needs an expiry', { path: 'holdExpiresAt' });
+    const now = this.clock.now();
+    const kinds = await this.kinds(
+      em,
+      requests.map((r) => r.kind),
+    );
+    const dates = requests.map((r) => instantToLocal(r.startsAt.getTime(), clinic.timezone).date);
+    const capacity = await this.lockSweepLoad(em, clinic, dates, []);
+
+    const conflicts: BookingConflict[] = [];
+    const placed: { request: VisitRequest; kind: VisitKind; booking: ActiveBooking }[] = [];
+    for (const request of requests) {
+      const kind = kinds.get(request.kind) as VisitKind;
+      const start = request.startsAt.getTime();
+      const check = checkStart(
+        capacity,
+        visitKindSpec(kind, clinic),
+        start,
+        now,
+        kind.needsChair ? (request.chairId ?? undefined) : undefined,
+      );
+      if (!check.ok) {
+        conflicts.push({ key: request.key, startsAt: request.startsAt.toISOString(), reason: check.reason });
+        continue;
+      }
+      // Later requests of the same batch must see this one, or two could share a chair or a nurse.
+      const booking: ActiveBooking = {
+        id: `pending-${String(request.key)}`,
+        chairId: kind.needsChair ? check.chairIds[0] : null,
+        clinicianShiftId: kind.needsClinician ? check.clinicianShiftIds[0] : null,
+        start,
+        end: check.times.end,
+        chairReleasedAt: check.times.chairReleasedAt,
+      };
+      capacity.bookings.push(booking);
+      placed.push({ request, kind, booking });
+    }
+    if (conflicts.length > 0) throw conflictError(conflicts);
+
+    const rows: Appointment[] = [];
+    for (const { request, kind, booking } of placed) {
+      const row = em.getRepository(Appointment).create({
+        clinicId: clinic.id,
+        patientId: request.patientId,
+        courseId: request.courseId ?? null,
+        bookingId: opts.bookingId ?? null,
+        sequence: request.sequence ?? null,
+        kind: kind.key,
+        chairId: booking.chairId,
+        clinicianShiftId: booking.clinicianShiftId,
+        startsAt: new Date(booking.start),
+        endsAt: new Date(booking.end),
+        chairReleasedAt: new Date(booking.chairReleasedAt),
+        chairTime: range(new Date(booking.start), new Date(booking.chairReleasedAt)),
+        visitTime: range(new Date(booking.start), new Date(booking.end)),
+        status: opts.status,
+        holdExpiresAt: opts.status === 'held' ? (opts.holdExpiresAt ?? null) : null,
+        rideStatus: kind.rideRequired ? 'unconfirmed' : 'not-required',
+        flags: [],
+        createdBy: opts.createdBy,
+      });
+      const conflict = await this.saveGuarded(em, row, request.key);
+      if (conflict) conflicts.push(conflict);
+      else rows.push(row);
+    }
+    if (conflicts.length > 0) throw conflictError(conflicts);
+    await this.events.emit(
+      em,
+      rows.map((appointment) => ({ type: opts.status === 'held' ? ('held' as const) : ('booked' as const), appointment })),
+    );
+    return rows;
+  }
+
+  /** Cancels a visit (a held one is released); frees its chair at once. */
+  async cancel(em: EntityManager, appt: Appointment, opts: CancelOptions): Promise<Appointment> {
+    appt.status = appointmentMachine.next(appt.status, appt.status === 'held' ? 'release' : 'cancel');
+    appt.cancelledAt = new Date(this.clock.now());
+    appt.cancelReason = opts.reason;
+    await em.getRepository(Appointment).save(appt);
+    await this.events.emit(em, [{ type: 'cancelled', appointment: appt }]);
+    return appt;
+  }
+
+  /** Records that the patient did not come; only once the visit's start has passed. */
+  async markNoShow(em: EntityManager, appt: Appointment): Promise<Appointment> {
+    const next = appointmentMachine.next(appt.status, 'no-show');
+    if (this.clock.now() < appt.startsAt.getTime()) {
+      throw new DomainError('invalid-state', 'A visit cannot be a no-show before it starts', { currentStatus: appt.status });
+    }
+    appt.status = next;
+    await em.getRepository(Appointment).save(appt);
+    await this.events.emit(em, [{ type: 'no-show', appointment: appt }]);
+    return appt;
+  }
+
+  /**
+   * Moves a booked visit to `newStart` (and `chairId` when given, else the first free capable
+   * chair) through the same lock-and-check path as a booking; registered guards (course protocol
+   * spacing) run first. The row keeps its id; its version bumps so delayed jobs see the move.
+   */
+  async reschedule(em: EntityManager, appt: Appointment, newStart: Date, chairId?: string | null): Promise<Appointment> {
+    appointmentMachine.next(appt.status, 'reschedule');
+    await this.guards.check(em, appt, newStart);
+    const clinic = await em.getRepository(Clinic).findOneOrFail({ where: { id: appt.clinicId } });
+    const kind = await loadVisitKind(em, appt.kind);
+    const zone = clinic.timezone;
+    const dates = [instantToLocal(appt.startsAt.getTime(), zone).date, instantToLocal(newStart.getTime(), zone).date];
+    const capacity = await this.lockSweepLoad(em, clinic, dates, [appt.id]);
+    const key = appt.sequence ?? appt.id;
+    const check = checkStart(
+      capacity,
+      visitKindSpec(kind, clinic),
+      newStart.getTime(),
+      this.clock.now(),
+      kind.needsChair ? (chairId ?? undefined) : undefined,
+    );
+    if (!check.ok) throw conflictError([{ key, startsAt: newStart.toISOString(), reason: check.reason }]);
+
+    const previous = { startsAt: appt.startsAt, chairId: appt.chairId, version: appt.version };
+    appt.startsAt = newStart;
+    appt.endsAt = new Date(check.times.end);
+    appt.chairReleasedAt = new Date(check.times.chairReleasedAt);
+    appt.chairTime = range(appt.startsAt, appt.chairReleasedAt);
+    appt.visitTime = range(appt.startsAt, appt.endsAt);
+    appt.chairId = kind.needsChair ? check.chairIds[0] : null;
+    appt.clinicianShiftId = kind.needsClinician ? check.clinicianShiftIds[0] : null;
+    appt.status = appointmentMachine.next(appt.status, 'reschedule');
+    const conflict = await this.saveGuarded(em, appt, key);
+    if (conflict) throw conflictError([conflict]);
+    await this.events.emit(em, [{ type: 'rescheduled', appointment: appt, previous }]);
+    return appt;
+  }
+
+  /**
+   * Locks the clinic-days, sweeps their expired holds and loads their capacity.
+   *
+   * Why a lock: the nurse ratio and the start stagger span many chairs, so no single exclusion
+   * constraint can express them. The advisory lock serializes bookings of one clinic-day, so the
+   * check-then-insert below cannot race (two transactions each seeing the last nurse free). The
+   * exclusion constraints remain the final guard for chairs, patients and clinicians, whatever
+   * path wrote the row.
+   */
+  private async lockSweepLoad(em: EntityManager, clinic: Clinic, dates: string[], exclude: string[]): Promise<ClinicCapacity> {
+    const days = [...new Set(dates)].sort();
+    await lockKeys(
+      em,
+      days.map((d) => `clinic-day:${clinic.id}:${d}`),
+    );
+    const now = new Date(this.clock.now());
+    const swept: string[] = [];
+    for (const day of days) {
+      const dayStart = new Date(resolveLocalTime(day, '00:00', clinic.timezone).instant);
+      const dayEnd = new Date(resolveLocalTime(addDays(day, 1), '00:00', clinic.timezone).instant);
+      const [rows] = (await em.query(
+        `UPDATE appointment SET status = 'cancelled', cancel_reason = 'hold-expired', cancelled_at = $2, version = version + 1, updated_at = $2
+         WHERE clinic_id = $1 AND status = 'held' AND hold_expires_at <= $2 AND starts_at < $4 AND chair_released_at > $3
+         RETURNING id`,
+        [clinic.id, now, dayStart, dayEnd],
+      )) as [{ id: string }[], number];
+      swept.push(...rows.map((r) => r.id));
+    }
+    if (swept.length > 0) {
+      const expired = await em.getRepository(Appointment).find({ where: { id: In(swept) } });
+      await this.events.emit(
+        em,
+        expired.map((appointment): AppointmentChange => ({ type: 'expired', appointment })),
+      );
+    }
+    return this.capacity.load(em, clinic, days[0], days[days.length - 1], { excludeAppointmentIds: exclude });
+  }
+
+  private async kinds(em: EntityManager, keys: string[]): Promise<Map<string, VisitKind>> {
+    const unique = [...new Set(keys)];
+    const found = await em.getRepository(VisitKind).find({ where: { key: In(unique) } });
+    const map = new Map(found.map((k) => [k.key, k]));
+    const missing = unique.find((k) => !map.has(k));
+    if (missing !== undefined) throw new DomainError('validation', `Unknown visit kind '${missing.slice(0, 60)}'`, { path: 'kind' });
+    return map;
+  }
+
+  /**
+   * Saves one row under a savepoint so an exclusion violation names its request and leaves the
+   * transaction usable for the next row (all conflicts are reported, then the caller rolls back).
+   */
+  private async saveGuarded(em: EntityManager, row: Appointment, key: string | number): Promise<BookingConflict | null> {
+    await em.query('SAVEPOINT booking_row');
+    try {
+      await em.getRepository(Appointment).save(row);
+      await em.query('RELEASE SAVEPOINT booking_row');
+      return null;
+    } catch (e) {
+      await em.query('ROLLBACK TO SAVEPOINT booking_row');
+      const reason = pgCode(e) === PG.exclusionViolation ? CONSTRAINT_CONFLICT[pgConstraint(e) ?? ''] : undefined;
+      if (!reason) throw e;
+      return { key, startsAt: row.startsAt.toISOString(), reason };
+    }
+  }
+}
+
+function conflictError(conflicts: BookingConflict[]): DomainError {
+  return new DomainError('conflict', 'Some visits cannot be booked at the requested times', { conflicts });
+}

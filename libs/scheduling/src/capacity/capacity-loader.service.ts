@@ -1,0 +1,139 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ACTIVE_STATUSES, addDays, CLOCK, Clock, ClinicCapacity, DomainError, resolveLocalTime, VisitKindSpec } from '@chairtime/domain';
+import { Clinic, VisitKind } from '../entities';
+
+/** What to leave out of the loaded bookings (a visit being moved must not block itself). */
+export interface CapacityLoadOptions {
+  excludeAppointmentIds?: string[];
+}
+
+/** Instants come back as epoch milliseconds (float8): parsing thousands of timestamptz strings into Dates dominated the endpoint's CPU. */
+interface BookingRow {
+  id: string;
+  chair_id: string | null;
+  clinician_shift_id: string | null;
+  starts_at: number;
+  ends_at: number;
+  chair_released_at: number;
+}
+
+/**
+ * The availability spec of a visit kind in a clinic: prep and turnover come from the clinic's
+ * settings for chair kinds (consults take no chair, so 0), treatment and recovery from the kind.
+ */
+export function visitKindSpec(kind: VisitKind, clinic: Clinic): VisitKindSpec {
+  return {
+    key: kind.key,
+    needsChair: kind.needsChair,
+    needsClinician: kind.needsClinician,
+    capability: kind.capability,
+    prepMinutes: kind.needsChair ? clinic.settings.prepMinutes : 0,
+    treatmentMinutes: kind.treatmentMinutes,
+    recoveryMinutes: kind.recoveryMinutes,
+    turnoverMinutes: kind.needsChair ? clinic.settings.turnoverMinutes : 0,
+  };
+}
+
+/** Loads a visit kind or refuses it as a 400 naming `path`. */
+export async function loadVisitKind(em: EntityManager, key: string, path = 'kind'): Promise<VisitKind> {
+  const kind = await em.getRepository(VisitKind).findOne({ where: { key } });
+  if (!kind) throw new DomainError('validation', `Unknown visit kind '${key.slice(0, 60)}'`, { path });
+  return kind;
+}
+
+/**
+ * Loads a clinic's {@link ClinicCapacity} from Postgres for the availability engine. Expired holds
+ * are left out by comparing `hold_expires_at` with the injected clock's time (passed as a query
+ * parameter, never SQL `now()`): an expired hold is free the moment it expires, whether or not the
+ * expiry job has run yet, and tests can freeze and advance time.
+ */
+@Injectable()
+export class CapacityLoader {
+  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+
+  /**
+   * Capacity for the clinic-local dates [fromDate, toDate]: every row overlapping local midnight
+   * of `fromDate` to local midnight after `toDate`. A visit's chair time lies inside one opening
+   * interval of its own local date (which ends by 24:00), so nothing outside can matter; shifts
+   * and blocks are matched by overlap, so overnight ones are included.
+   */
+  async load(em: EntityManager, clinic: Clinic, fromDate: string, toDate: string, opts: CapacityLoadOptions = {}): Promise<ClinicCapacity> {
+    const from = resolveLocalTime(fromDate, '00:00', clinic.timezone).instant;
+    const to = resolveLocalTime(addDays(toDate, 1), '00:00', clinic.timezone).instant;
+    return this.loadInstants(em, clinic, from, to, fromDate, toDate, opts);
+  }
+
+  /** Capacity for rows touching the instant range [from, to); closures for the given local dates. */
+  async loadInstants(
+    em: EntityManager,
+    clinic: Clinic,
+    from: number,
+    to: number,
+    closuresFrom: string,
+    closuresTo: string,
+    opts: CapacityLoadOptions = {},
+  ): Promise<ClinicCapacity> {
+    const fromAt = new Date(from);
+    const toAt = new Date(to);
+    const now = new Date(this.clock.now());
+    const queries: [string, unknown[]][] = [
+      ['SELECT weekday, opens, closes FROM opening_hours WHERE clinic_id = $1 ORDER BY weekday, opens', [clinic.id]],
+      [
+        `SELECT to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date
+         FROM closure WHERE clinic_id = $1 AND end_date >= $2::date AND start_date <= $3::date`,
+        [clinic.id, closuresFrom, closuresTo],
+      ],
+      ['SELECT id, capabilities FROM chair WHERE clinic_id = $1 AND active ORDER BY id', [clinic.id]],
+      [
+        'SELECT chair_id, (extract(epoch from starts_at) * 1000)::float8 AS starts_at, (extract(epoch from ends_at) * 1000)::float8 AS ends_at FROM chair_block WHERE clinic_id = $1 AND starts_at < $3 AND ends_at > $2',
+        [clinic.id, fromAt, toAt],
+      ],
+      [
+        'SELECT id, role, (extract(epoch from starts_at) * 1000)::float8 AS starts_at, (extract(epoch from ends_at) * 1000)::float8 AS ends_at FROM staff_shift WHERE clinic_id = $1 AND starts_at < $3 AND ends_at > $2',
+        [clinic.id, fromAt, toAt],
+      ],
+      [
+        `SELECT id, chair_id, clinician_shift_id, (extract(epoch from starts_at) * 1000)::float8 AS starts_at, (extract(epoch from ends_at) * 1000)::float8 AS ends_at,
+                (extract(epoch from chair_released_at) * 1000)::float8 AS chair_released_at FROM appointment
+         WHERE clinic_id = $1 AND starts_at < $3 AND chair_released_at > $2
+           AND status = ANY($4::text[])
+           AND NOT (status = 'held' AND hold_expires_at <= $5)
+           AND NOT (id = ANY($6::uuid[]))`,
+        [clinic.id, fromAt, toAt, [...ACTIVE_STATUSES], now, opts.excludeAppointmentIds ?? []],
+      ],
+    ];
+    // A transaction owns one connection, so its queries go one after another; outside one the
+    // pool runs the six reads in parallel (the availability endpoint's latency depends on it).
+    const results: unknown[][] = [];
+    if (em.queryRunner?.isTransactionActive) {
+      for (const [sql, params] of queries) results.push(await em.query<unknown[]>(sql, params));
+    } else {
+      results.push(...(await Promise.all(queries.map(([sql, params]) => em.query<unknown[]>(sql, params)))));
+    }
+    const hours = results[0] as { weekday: number; opens: string; closes: string }[];
+    const closures = results[1] as { start_date: string; end_date: string }[];
+    const chairs = results[2] as { id: string; capabilities: string[] }[];
+    const blocks = results[3] as { chair_id: string; starts_at: number; ends_at: number }[];
+    const shifts = results[4] as { id: string; role: 'nurse' | 'clinician'; starts_at: number; ends_at: number }[];
+    const bookings = results[5] as BookingRow[];
+    return {
+      zone: clinic.timezone,
+      slotMinutes: clinic.settings.slotMinutes,
+      nurseRatio: clinic.settings.nurseRatio,
+      weeklyHours: hours.map((h) => ({ weekday: Number(h.weekday), opens: h.opens, closes: h.closes })),
+      closures: closures.map((c) => ({ startDate: c.start_date, endDate: c.end_date })),
+      chairs: chairs.map((c) => ({ id: c.id, capabilities: c.capabilities })),
+      chairBlocks: blocks.map((b) => ({ chairId: b.chair_id, start: b.starts_at, end: b.ends_at })),
+      shifts: shifts.map((s) => ({ id: s.id, role: s.role, start: s.starts_at, end: s.ends_at })),
+      bookings: bookings.map((b) => ({
+        id: b.id,
+        chairId: b.chair_id,
+        clinicianShiftId: b.clinician_shift_id,
+        start: b.starts_at,
+        end: b.ends_at,
+        chairReleasedAt: b.chair_released_at,
+      })),
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { AppointmentEvents } from './booking/appointment-events';
+import { BookingService } from './booking/booking.service';
+import { RescheduleGuards } from './booking/reschedule-guards';
+import { CapacityLoader } from './capacity/capacity-loader.service';
+import { ClinicCapacityService } from './capacity/clinic-capacity.service';
+import { ClinicAdminService } from './clinics/clinic-admin.service';
+import { AppointmentService } from './appointments/appointment.service';
+
+/**
+ * Clinics, capacity and the one booking path. AppointmentEvents and RescheduleGuards are
+ * registries: importing modules register listeners and guards on them at init, so there must be
+ * exactly one instance — import this module, never re-provide its classes.
+ */
+@Module({
+  providers: [
+    AppointmentEvents,
+    RescheduleGuards,
+    CapacityLoader,
+    BookingService,
+    ClinicAdminService,
+    ClinicCapacityService,
+    AppointmentService,
+  ],
+  exports: [
+    AppointmentEvents,
+    RescheduleGuards,
+    CapacityLoader,
+    BookingService,
+    ClinicAdminService,
+    ClinicCapacityService,
+    AppointmentService,
+  ],
+})
+export class SchedulingModule {}
