@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  addDays,
+  CandidateSlot,
+  Clock,
+  CLOCK,
+  computeAvailability,
+  DomainError,
+  instantToLocal,
+  localToInstant,
+  planSeries,
+  PlanPreferences,
+  Protocol,
+} from '@chairtime/domain';
+import { CapacityLoader, loadVisitKind, visitKindSpec } from '@chairtime/scheduling';
+import { AuditService } from '@chairtime/audit';
+import { ProtocolService } from './protocol.service';
+import { Actor, loadClinic, loadCourse } from './course-access';
+
+/** Days of capacity loaded beyond the protocol's own window, so a plan may start a little later. */
+const SLACK_DAYS = 14;
+
+export interface PlanRequest {
+  earliestStart: string;
+  preferences?: PlanPreferences;
+  limit?: number;
+}
+
+export interface PlanView {
+  visits: { sequence: number; startsAt: string; endsAt: string; chairId: string }[];
+  score: number;
+}
+
+/** Days a whole booking of the protocol can span: the window capacity is loaded for. */
+export function protocolSpanDays(protocol: Protocol): number {
+  const r = protocol.rules;
+  if (r.repeat) return r.repeat.windowMaxDays * r.visitCount;
+  if (r.phases?.length) return Math.max(...r.phases.map((p) => p.toWeek)) * 7;
+  if (r.maxSpanDays !== undefined) return r.maxSpanDays;
+  return r.visitCount * 7;
+}
+
+/** Proposes series for a course: capacity → availability → planSeries (all rules in libs/domain). */
+@Injectable()
+export class CoursePlannerService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly protocols: ProtocolService,
+    private readonly capacity: CapacityLoader,
+    private readonly audit: AuditService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async plans(actor: Actor, courseId: string, req: PlanRequest): Promise<{ plans: PlanView[] }> {
+    const em = this.dataSource.manager;
+    const course = await loadCourse(em, actor.principal, courseId);
+    const clinic = await loadClinic(em, course.clinicId);
+    const protocol = await this.protocols.version(course.protocolKey, course.protocolVersion, em);
+    const zone = clinic.timezone;
+    const now = this.clock.now();
+    const today = instantToLocal(now, zone).date;
+    if (req.earliestStart < today) {
+      throw new DomainError('validation', 'earliestStart must not be in the past', { path: 'earliestStart' });
+    }
+    const kind = await loadVisitKind(em, protocol.visitKind);
+    const anchor = course.anchorAt?.getTime();
+    // A repeat protocol cannot start before its window opens after the anchor.
+    let fromDate = req.earliestStart;
+    if (anchor !== undefined && protocol.rules.repeat) {
+      const windowOpens = addDays(instantToLocal(anchor, zone).date, protocol.rules.repeat.windowMinDays);
+      if (windowOpens > fromDate) fromDate = windowOpens;
+    }
+    const toDate = addDays(fromDate, protocolSpanDays(protocol) + SLACK_DAYS);
+    const capacity = await this.capacity.load(em, clinic, fromDate, toDate);
+    const slots = computeAvailability(capacity, { kind: visitKindSpec(kind, clinic), fromDate, toDate, now });
+    const candidates: CandidateSlot[] = slots.map((s) => ({
+      start: s.start,
+      end: s.end,
+      chairReleasedAt: s.chairReleasedAt,
+      chairIds: s.chairIds,
+      fragmentation: s.fragmentation,
+    }));
+    const plans = planSeries({
+      protocol,
+      zone,
+      earliestStart: Math.max(now, localToInstant(req.earliestStart, '00:00', zone)),
+      candidates,
+      preferences: req.preferences,
+      limit: req.limit ?? 5,
+      anchor,
+    });
+    await this.audit.record({
+      actorId: actor.principal.userId,
+      actorRole: actor.principal.role,
+      action: 'course.plan',
+      resourceType: 'course',
+      resourceId: course.id,
+      clinicId: course.clinicId,
+      patientId: course.patientId,
+      requestId: actor.requestId,
+      outcome: 'success',
+    });
+    return {
+      plans: plans.map((p) => ({
+        visits: p.visits.map((v) => ({
+          sequence: v.sequence,
+          startsAt: new Date(v.start).toISOString(),
+          endsAt: new Date(v.end).toISOString(),
+          chairId: v.chairId,
+        })),
+        score: p.score.total,
+      })),
+    };
+  }
+}

@@ -1,0 +1,169 @@
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Clock, CLOCK, courseMachine, DomainError, Protocol } from '@chairtime/domain';
+import { inTransaction } from '@chairtime/persistence';
+import { AuditService } from '@chairtime/audit';
+import { Patient } from '@chairtime/clinical/entities';
+import { Appointment, BookingService, toAppointmentResponse } from '@chairtime/scheduling';
+import { Role } from '@chairtime/identity';
+import { Course } from './entities';
+import { ProtocolService } from './protocol.service';
+import { SCREENING_GATE, ScreeningGate } from './screening-gate';
+import { Actor, loadClinic, loadCourse } from './course-access';
+
+/** Statuses in which a visit still holds capacity and can be cancelled. */
+export const CANCELLABLE_STATUSES = ['held', 'booked'] as const;
+
+/** `POST /v1/courses` response and the head of `GET /v1/courses/:id`. */
+export interface CourseView {
+  id: string;
+  clinicId: string;
+  patientId: string;
+  status: string;
+  protocol: { key: string; version: number };
+  anchorAt: string | null;
+  createdAt: string;
+}
+
+export const toCourseView = (c: Course): CourseView => ({
+  id: c.id,
+  clinicId: c.clinicId,
+  patientId: c.patientId,
+  status: c.status,
+  protocol: { key: c.protocolKey, version: c.protocolVersion },
+  anchorAt: c.anchorAt ? c.anchorAt.toISOString() : null,
+  createdAt: c.createdAt.toISOString(),
+});
+
+/** Creates, reads and cancels courses. Booking lives in CourseBookingService. */
+@Injectable()
+export class CourseService implements OnModuleInit {
+  private readonly logger = new Logger(CourseService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly protocols: ProtocolService,
+    private readonly audit: AuditService,
+    private readonly booking: BookingService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(SCREENING_GATE) private readonly gate: ScreeningGate | null,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.gate) this.logger.warn('no screening gate is provided: courses are created without an eligibility check');
+  }
+
+  async create(actor: Actor, input: { patientId: string; clinicId: string; protocolKey: string }): Promise<CourseView> {
+    return inTransaction(this.dataSource, async (em) => {
+      const patient = await em.getRepository(Patient).findOne({ where: { id: input.patientId } });
+      // A patient of another clinic is as missing as an unknown one.
+      if (!patient || patient.clinicId !== input.clinicId) throw new DomainError('not-found', 'Patient not found');
+      if (actor.principal.role === Role.Patient && actor.principal.patientId !== patient.id) {
+        throw new DomainError('not-found', 'Patient not found');
+      }
+      if (
+        actor.principal.role !== Role.Patient &&
+        actor.principal.role !== Role.Admin &&
+        !actor.principal.clinicIds.includes(patient.clinicId)
+      ) {
+        throw new DomainError('not-found', 'Patient not found');
+      }
+      const clinic = await loadClinic(em, input.clinicId);
+      const protocol = await this.protocols.latest(input.protocolKey, em).catch((e: unknown) => {
+        if (e instanceof DomainError && e.code === 'not-found') {
+          throw new DomainError('validation', 'Unknown protocol', { path: 'protocolKey' });
+        }
+        throw e;
+      });
+      assertRems(protocol, patient, clinic.settings.remsCertified);
+      if (this.gate) await this.gate.assertEligible(em, patient.id, clinic.id);
+      const anchorAt = protocol.rules.repeat ? await this.lastVisitOfKind(em, patient.id, clinic.id, protocol.visitKind) : null;
+      const course = await em.getRepository(Course).save(
+        em.getRepository(Course).create({
+          clinicId: clinic.id,
+          patientId: patient.id,
+          protocolKey: protocol.key,
+          protocolVersion: protocol.version,
+          status: 'draft',
+          anchorAt,
+          createdBy: actor.principal.userId,
+        }),
+      );
+      await this.record(actor, 'course.create', course, em);
+      return toCourseView(course);
+    });
+  }
+
+  async get(actor: Actor, courseId: string): Promise<CourseView & { appointments: unknown[] }> {
+    const em = this.dataSource.manager;
+    const course = await loadCourse(em, actor.principal, courseId);
+    const appointments = await em.getRepository(Appointment).find({
+      where: { courseId: course.id },
+      order: { sequence: 'ASC', startsAt: 'ASC' },
+    });
+    await this.record(actor, 'course.read', course);
+    return { ...toCourseView(course), appointments: appointments.map((a) => toAppointmentResponse(a)) };
+  }
+
+  /** Cancels every future visit that still holds capacity, then the course itself. */
+  async cancel(actor: Actor, courseId: string, reason: string): Promise<CourseView> {
+    return inTransaction(this.dataSource, async (em) => {
+      const course = await loadCourse(em, actor.principal, courseId, true);
+      const next = courseMachine.next(course.status, 'cancel');
+      const now = new Date(this.clock.now());
+      const future = await em
+        .getRepository(Appointment)
+        .createQueryBuilder('a')
+        .where('a.course_id = :id AND a.status IN (:...st) AND a.starts_at > :now', { id: course.id, st: [...CANCELLABLE_STATUSES], now })
+        .orderBy('a.starts_at')
+        .getMany();
+      for (const appt of future) await this.booking.cancel(em, appt, { reason, actorId: actor.principal.userId });
+      await em
+        .createQueryBuilder()
+        .update('booking')
+        .set({ status: 'released' })
+        .where("course_id = :id AND status = 'held'", { id: course.id })
+        .execute();
+      course.status = next;
+      course.cancelledAt = now;
+      await em.getRepository(Course).save(course);
+      await this.record(actor, 'course.cancel', course, em);
+      return toCourseView(course);
+    });
+  }
+
+  /** Start of the patient's last active course visit of this kind: what a booster is measured from. */
+  private async lastVisitOfKind(em: EntityManager, patientId: string, clinicId: string, kind: string): Promise<Date | null> {
+    const last = await em.getRepository(Appointment).findOne({
+      where: { patientId, clinicId, kind, status: In(['booked', 'checked-in', 'in-treatment', 'discharged']) },
+      order: { startsAt: 'DESC' },
+    });
+    return last?.courseId ? last.startsAt : null;
+  }
+
+  private record(actor: Actor, action: string, course: Course, em?: EntityManager): Promise<void> {
+    return this.audit.record(
+      {
+        actorId: actor.principal.userId,
+        actorRole: actor.principal.role,
+        action,
+        resourceType: 'course',
+        resourceId: course.id,
+        clinicId: course.clinicId,
+        patientId: course.patientId,
+        requestId: actor.requestId,
+        outcome: 'success',
+      },
+      em,
+    );
+  }
+}
+
+/** Spravato is a REMS drug: no course without a certified site and an enrolled patient. */
+export function assertRems(protocol: Protocol, patient: Patient, clinicCertified: boolean): void {
+  if (protocol.visitKind !== 'spravato') return;
+  if (!clinicCertified) throw new DomainError('rule-violation', 'The clinic is not REMS-certified for Spravato', { reason: 'rems-site' });
+  if (!patient.remsEnrollmentId) {
+    throw new DomainError('rule-violation', 'The patient has no Spravato REMS enrollment', { reason: 'rems-patient' });
+  }
+}
