@@ -1,0 +1,104 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
+import { DayOfService, VitalsService } from '@chairtime/clinical';
+import { CheckInDto, DischargeDto, RemsFormDto, RideDto, SideEffectsDto, VitalsDto } from './clinical.dto';
+
+/** The day of treatment. Refused transitions are 409 with `currentStatus`. */
+@ApiTags('appointments')
+@Controller('v1/appointments')
+export class DayOfController {
+  constructor(
+    private readonly dayOf: DayOfService,
+    private readonly vitals: VitalsService,
+  ) {}
+
+  @Put(':id/ride')
+  @Roles(Role.Scheduler, Role.Nurse, Role.Patient)
+  @ApiOkResponse({ description: 'The appointment with its ride' })
+  ride(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | null,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: RideDto,
+  ) {
+    return this.dayOf.ride({ principal, requestId }, id, dto);
+  }
+
+  @Post(':id/check-in')
+  @HttpCode(200)
+  @Roles(Role.Scheduler, Role.Nurse)
+  @ApiOkResponse({ description: 'The checked-in appointment' })
+  @ApiConflictResponse({ description: 'Not booked (`currentStatus`)' })
+  @ApiUnprocessableEntityResponse({
+    description: 'Intoxication attested (an `intoxicated` task is raised), or Spravato without REMS enrollment',
+  })
+  checkIn(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | null,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CheckInDto,
+  ) {
+    return this.dayOf.checkIn({ principal, requestId }, id, dto);
+  }
+
+  @Post(':id/vitals')
+  @Roles(Role.Nurse, Role.Clinician)
+  @ApiCreatedResponse({ description: '{accepted, status, recheckAfter?}' })
+  @ApiConflictResponse({ description: 'Wrong status, or the re-check is earlier than 15 minutes after the first failure' })
+  recordVitals(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | null,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: VitalsDto,
+  ) {
+    return this.vitals.record({ principal, requestId }, id, dto);
+  }
+
+  @Post(':id/start')
+  @HttpCode(200)
+  @Roles(Role.Nurse, Role.Clinician)
+  @ApiOkResponse({ description: 'The appointment in treatment' })
+  @ApiConflictResponse({ description: 'Not checked in, or no accepted pre-treatment reading' })
+  start(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Param('id', ParseUUIDPipe) id: string) {
+    return this.dayOf.start({ principal, requestId }, id);
+  }
+
+  @Post(':id/discharge')
+  @HttpCode(200)
+  @Roles(Role.Nurse, Role.Clinician)
+  @ApiOkResponse({ description: 'The discharged appointment' })
+  @ApiConflictResponse({ description: '`violations`: recovery-not-complete, post-vitals-missing, ride-handoff-missing, rems-vitals-*' })
+  discharge(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | null,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: DischargeDto,
+  ) {
+    return this.dayOf.discharge({ principal, requestId }, id, { rideHandoff: { name: dto.rideHandoff?.name ?? '' } });
+  }
+
+  @Post(':id/side-effects')
+  @Roles(Role.Nurse, Role.Clinician)
+  @ApiCreatedResponse({ description: '{effects: [{id, name, severity, note?}]}' })
+  sideEffects(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | null,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: SideEffectsDto,
+  ) {
+    return this.vitals.sideEffects({ principal, requestId }, id, dto.effects);
+  }
+
+  @Post(':id/rems-form')
+  @Roles(Role.Nurse, Role.Clinician)
+  @ApiCreatedResponse({ description: 'The filed Spravato REMS Patient Monitoring Form; resolves the `rems-form-due` task' })
+  remsForm(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | null,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: RemsFormDto,
+  ) {
+    return this.vitals.remsForm({ principal, requestId }, id, dto);
+  }
+}

@@ -1,0 +1,50 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
+import { TaskService } from '@chairtime/clinical';
+import { ResolveTaskDto, TaskQueryDto } from './clinical.dto';
+
+/** Staff work items (vitals holds, safety escalations, REMS forms, ...). */
+@ApiTags('tasks')
+@Controller('v1/tasks')
+export class TasksController {
+  constructor(private readonly tasks: TaskService) {}
+
+  @Get()
+  @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
+  @ApiOkResponse({
+    description: '[{id, kind, appointmentId?, patientId, createdAt, status, priority}], newest first; next page cursor in `X-Next-Cursor`',
+  })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | null,
+    @Query() q: TaskQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const page = await this.tasks.list({ principal, requestId }, q);
+    if (page.nextCursor) res.setHeader('X-Next-Cursor', page.nextCursor);
+    return page.items;
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
+  @ApiOkResponse({ description: 'The acknowledged task' })
+  acknowledge(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Param('id', ParseUUIDPipe) id: string) {
+    return this.tasks.acknowledge({ principal, requestId }, id);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
+  @ApiOkResponse({ description: 'The resolved task' })
+  resolve(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | null,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ResolveTaskDto,
+  ) {
+    return this.tasks.resolve({ principal, requestId }, id, dto.note ?? null);
+  }
+}
