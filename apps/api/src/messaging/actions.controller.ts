@@ -1,0 +1,27 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Public, RequestId } from '@chairtime/identity';
+import { ActionService } from '@chairtime/messaging';
+import { ActionAnswerDto } from './messaging.dto';
+
+/** One-tap links from patient messages; the signed token is the only credential. */
+@ApiTags('messages')
+@Controller('v1/actions/:token')
+export class ActionsController {
+  constructor(private readonly actions: ActionService) {}
+
+  @Get()
+  @Public()
+  @ApiOkResponse({ description: '{purpose, startsAt, expiresAt, used}; 404 for an unknown, tampered or expired token' })
+  describe(@Param('token') token: string) {
+    return this.actions.describe(token);
+  }
+
+  @Post()
+  @Public()
+  @HttpCode(200)
+  @ApiOkResponse({ description: '{purpose, done}; 409 when the link was already used' })
+  perform(@Param('token') token: string, @Body() dto: ActionAnswerDto, @RequestId() requestId: string | null) {
+    return this.actions.perform(token, dto.answer ?? {}, requestId);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './message-plan.entity';
+export * from './message.entity';
+export * from './send-ledger.entity';
+export * from './action-token-use.entity';

@@ -1,0 +1,37 @@
+import { FORBIDDEN_SMS_WORDS, MESSAGE_KINDS, findForbiddenWords, localDateAndTime, renderMessage } from '@chairtime/domain';
+import { ledgerKey } from './send-message.handler';
+
+describe('what the SMS channel sends', () => {
+  const ctx = {
+    clinicName: 'Riverside Wellness',
+    ...localDateAndTime(Date.parse('2027-03-02T14:00:00Z'), 'America/New_York'),
+    actionUrl: 'https://x.test/a/t',
+  };
+
+  it.each(MESSAGE_KINDS.map((k) => [k]))('%s carries no forbidden word', (kind) => {
+    const body = renderMessage(kind, ctx, 'sms').body;
+    expect(findForbiddenWords(body, kind)).toEqual([]);
+    // An independent scan too; the one allowed name is the 988 Lifeline in crisis resources.
+    const scanned = body.replace('Suicide & Crisis Lifeline', '').toLowerCase();
+    for (const w of FORBIDDEN_SMS_WORDS) expect(scanned).not.toMatch(new RegExp(`\\b${w}`));
+  });
+});
+
+describe('ledgerKey', () => {
+  const base = {
+    appointmentId: 'a1',
+    patientId: 'p1',
+    kind: 'reminder',
+    plannedAt: new Date('2027-03-01T12:00:00Z'),
+    appointmentVersion: 2,
+  };
+
+  it('is stable for the same send and differs by version', () => {
+    expect(ledgerKey(base)).toBe(ledgerKey({ ...base }));
+    expect(ledgerKey({ ...base, appointmentVersion: 3 })).not.toBe(ledgerKey(base));
+  });
+
+  it('falls back to the patient for messages without a visit', () => {
+    expect(ledgerKey({ ...base, appointmentId: null })).toContain('p1|');
+  });
+});

@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { CLOCK, Clock, MessageChannel } from '@chairtime/domain';
+import { JobName, enqueue } from '@chairtime/jobs';
+import { PatientNotifier, UrgentPatientMessage } from '@chairtime/clinical';
+import { Patient } from '@chairtime/clinical/entities';
+import { Message } from './entities';
+import { sendJobId } from './message-scheduler.listener';
+
+/**
+ * The messaging side of PATIENT_NOTIFIER: an immediate message (quiet hours do not apply to
+ * urgent kinds) through the patient's preferred channel, written with its send job into the
+ * caller's transaction. Without consent for that channel the row is recorded `skipped`
+ * (`no-consent`) so staff can see it was not delivered; the safety task is raised by clinical
+ * either way.
+ */
+@Injectable()
+export class UrgentNotifierService implements PatientNotifier {
+  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+
+  async sendUrgent(em: EntityManager, m: UrgentPatientMessage): Promise<void> {
+    const patient = await em.findOneOrFail(Patient, { where: { id: m.patientId, clinicId: m.clinicId } });
+    const channel: MessageChannel = patient.contactPreference;
+    const consented = patient.consent?.[channel] === true;
+    const now = new Date(this.clock.now());
+    const msg = await em.save(
+      Message,
+      em.create(Message, {
+        clinicId: m.clinicId,
+        patientId: m.patientId,
+        appointmentId: null,
+        courseId: null,
+        kind: m.kind,
+        channel,
+        anchor: 'event',
+        offset: 'PT0S',
+        plannedAt: now,
+        sendAt: now,
+        status: consented ? 'scheduled' : 'skipped',
+        skipReason: consented ? null : 'no-consent',
+        appointmentVersion: null,
+      }),
+    );
+    if (!consented) return;
+    await enqueue(em, {
+      name: JobName.SendMessage,
+      jobId: sendJobId(msg.id),
+      payload: { messageId: msg.id },
+      runAt: now,
+      clinicId: m.clinicId,
+    });
+  }
+}
