@@ -2,6 +2,19 @@ import { Extensions1780000000000 } from './1780000000000-Extensions';
 import { Outbox1795934574865 } from './1795934574865-Outbox';
 import { ClinicCapacity1795936925738 } from './1795936925738-ClinicCapacity';
 import { Audit1795936988200 } from './1795936988200-Audit';
+import { Courses1795937478135 } from './1795937478135-Courses';
+import { Identity1795937613911 } from './1795937613911-Identity';
+import { Clinical1795937880431 } from './1795937880431-Clinical';
+import { Messaging1795939143140 } from './1795939143140-Messaging';
 
 /** Every migration, in order. Listed explicitly (not globbed) so the compiled apps find them. */
-export const MIGRATIONS = [Extensions1780000000000, Outbox1795934574865, ClinicCapacity1795936925738, Audit1795936988200];
+export const MIGRATIONS = [
+  Extensions1780000000000,
+  Outbox1795934574865,
+  ClinicCapacity1795936925738,
+  Audit1795936988200,
+  Courses1795937478135,
+  Identity1795937613911,
+  Clinical1795937880431,
+  Messaging1795939143140,
+];

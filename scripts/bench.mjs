@@ -20,7 +20,10 @@ if (names.length === 0) {
 }
 
 process.stderr.write('[bench] compiling\n');
-const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.bench.json'], { cwd: ROOT, stdio: 'inherit' });
+const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.bench.json'], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -88,7 +91,8 @@ for (const name of names) {
 await dropDatabase(db.toString()).catch(() => {});
 await services.stop();
 
-const fmt = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const fmt = (v) =>
+  typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : typeof v === 'object' ? JSON.stringify(v) : String(v);
 const rows = Object.entries(results).flatMap(([name, r]) =>
   Object.entries(r)
     .filter(([k]) => k !== 'name')

@@ -7,10 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { dropDatabase, ensureDatabase, ensureServices, ROOT } from './services.mjs';
+import { ensureBuilt } from './build.mjs';
 
 const args = process.argv.slice(2);
 const faults = args.includes('--faults');
 const jestArgs = args.filter((a) => a !== '--faults');
+
+// Fault tests run the compiled apps as child processes.
+if (faults) ensureBuilt();
 
 const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const services = await ensureServices({ database: 'postgres' });
@@ -30,6 +34,7 @@ const env = {
   QUEUE_PREFIX: queuePrefix,
   DEMO_SEED: 'false',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+  ...(faults ? { JEST_FAULTS: '1' } : {}),
 };
 
 const projects = faults ? ['faults'] : ['unit', 'integration', 'e2e'];

@@ -7,6 +7,12 @@ import { pinoParams } from '@chairtime/observability';
 import { AuditModule } from '@chairtime/audit';
 import { IdentityModule } from '@chairtime/identity';
 import { HealthModule } from './health/health.module';
+import { IdentityHttpModule } from './identity/identity-http.module';
+import { AuditHttpModule } from './audit/audit-http.module';
+import { ClinicalHttpModule } from './clinical/clinical-http.module';
+import { SchedulingHttpModule } from './scheduling/scheduling-http.module';
+import { CoursesHttpModule } from './courses/courses-http.module';
+import { MessagingHttpModule } from './messaging/messaging-http.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 
@@ -19,7 +25,13 @@ import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
     AuditModule,
     IdentityModule,
     HealthModule,
+    IdentityHttpModule,
+    AuditHttpModule,
     MetricsModule,
+    SchedulingHttpModule,
+    ClinicalHttpModule,
+    CoursesHttpModule,
+    MessagingHttpModule,
   ],
 })
 export class ApiModule implements NestModule {

@@ -7,11 +7,16 @@ import { DatabaseModule } from '@chairtime/persistence';
 import { JOB_HANDLERS, JobHandler, JobName, QueueName, QueuesModule, checkEvictionPolicy, jobOptions } from '@chairtime/jobs';
 import { Metrics, pinoParams } from '@chairtime/observability';
 import { JobDispatcher } from './job-dispatcher';
+import { MetricsPublisher } from './metrics-publisher';
 import { MaintenanceProcessor, MessagesProcessor, WorkflowsProcessor } from './queue.processors';
 import { OutboxRelayService } from './outbox-relay.service';
 import { PurgeOutboxHandler, ReconcileHandler } from './maintenance.handlers';
+import { ExpireHoldHandler } from '@chairtime/courses';
+import { SchedulingModule } from '@chairtime/scheduling';
+import { AuditModule, PurgeAuditHandler } from '@chairtime/audit';
+import { MessagingModule, RideCheckHandler, SendMessageHandler } from '@chairtime/messaging';
 
-const HANDLERS = [ReconcileHandler, PurgeOutboxHandler];
+const HANDLERS = [ReconcileHandler, PurgeOutboxHandler, ExpireHoldHandler, PurgeAuditHandler, SendMessageHandler, RideCheckHandler];
 
 @Module({
   imports: [
@@ -19,12 +24,18 @@ const HANDLERS = [ReconcileHandler, PurgeOutboxHandler];
     LoggerModule.forRootAsync({ useFactory: () => pinoParams(loadConfig().logLevel) }),
     DatabaseModule.forRoot('chairtime-worker', 10),
     QueuesModule.forRoot('worker'),
+    AuditModule,
+    // AppointmentEvents for ExpireHoldHandler: expiries fan out like every other appointment change.
+    SchedulingModule,
+    // Plans messages for appointment changes made by worker jobs (hold expiry, ...).
+    MessagingModule,
   ],
   providers: [
     { provide: Metrics, useFactory: () => new Metrics('worker') },
     ...HANDLERS,
     { provide: JOB_HANDLERS, inject: HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers },
     JobDispatcher,
+    MetricsPublisher,
     OutboxRelayService,
     MessagesProcessor,
     WorkflowsProcessor,
@@ -52,5 +63,6 @@ export class WorkerModule implements OnApplicationBootstrap {
     };
     await every(JobName.Reconcile, 5 * 60_000);
     await every(JobName.PurgeOutbox, 24 * 3600_000);
+    await every(JobName.PurgeAudit, 24 * 3600_000);
   }
 }

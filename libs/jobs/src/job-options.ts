@@ -10,6 +10,10 @@ interface Tuning {
 const TUNING: Record<JobName, Tuning> = {
   [JobName.Reconcile]: { attempts: 3, backoffMs: 10_000 },
   [JobName.PurgeOutbox]: { attempts: 3, backoffMs: 60_000 },
+  [JobName.PurgeAudit]: { attempts: 3, backoffMs: 60_000 },
+  [JobName.ExpireHold]: { attempts: 5, backoffMs: 5_000 },
+  [JobName.SendMessage]: { attempts: 5, backoffMs: 5_000 },
+  [JobName.RideCheck]: { attempts: 5, backoffMs: 5_000 },
 };
 
 /** A job id BullMQ accepts: BullMQ 6 refuses ':' in custom ids, so parts are joined with '-'. */

@@ -14,16 +14,32 @@ export enum QueueName {
 export enum JobName {
   Reconcile = 'reconcile',
   PurgeOutbox = 'purge-outbox',
+  /** Deletes audit rows past AUDIT_RETENTION_DAYS (identity/audit). */
+  PurgeAudit = 'purge-audit',
+  /** Marks a series hold expired (courses); correctness never waits for it. */
+  ExpireHold = 'expire-hold',
+  /** Sends one planned patient message (messaging); re-reads the message and its visit. */
+  SendMessage = 'send-message',
+  /** Ride-home escalation of a visit at T−24 h / T−3 h (messaging); skips when the visit changed. */
+  RideCheck = 'ride-check',
 }
 
 /** Which queue each job runs on: one table, checked at worker start-up. */
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.Reconcile]: QueueName.Maintenance,
   [JobName.PurgeOutbox]: QueueName.Maintenance,
+  [JobName.PurgeAudit]: QueueName.Maintenance,
+  [JobName.ExpireHold]: QueueName.Workflows,
+  [JobName.SendMessage]: QueueName.Messages,
+  [JobName.RideCheck]: QueueName.Workflows,
 };
 
 /** Job payloads carry ids only — never names, phones or clinical words (they sit in Redis). */
 export interface JobPayloads {
   [JobName.Reconcile]: Record<string, never>;
   [JobName.PurgeOutbox]: Record<string, never>;
+  [JobName.PurgeAudit]: Record<string, never>;
+  [JobName.ExpireHold]: { bookingId: string };
+  [JobName.SendMessage]: { messageId: string };
+  [JobName.RideCheck]: { appointmentId: string; version: number; stage: 't-24h' | 't-3h' };
 }

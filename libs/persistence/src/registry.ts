@@ -2,6 +2,9 @@ import { OutboxEntry } from '@chairtime/jobs';
 import * as scheduling from '@chairtime/scheduling/entities';
 import * as clinical from '@chairtime/clinical/entities';
 import * as audit from '@chairtime/audit/entities';
+import * as courses from '@chairtime/courses/entities';
+import * as identity from '@chairtime/identity/entities';
+import * as messaging from '@chairtime/messaging/entities';
 import { MIGRATIONS } from '../../../migrations';
 
 /**
@@ -9,7 +12,15 @@ import { MIGRATIONS } from '../../../migrations';
  * by feature libraries (which would make an import cycle through this file).
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const ENTITIES: Function[] = [OutboxEntry, ...entityClasses(scheduling), ...entityClasses(clinical), ...entityClasses(audit)];
+export const ENTITIES: Function[] = [
+  OutboxEntry,
+  ...entityClasses(scheduling),
+  ...entityClasses(clinical),
+  ...entityClasses(audit),
+  ...entityClasses(courses),
+  ...entityClasses(identity),
+  ...entityClasses(messaging),
+];
 
 /** The classes a module of entities exports (it also exports types and constants). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

@@ -1,0 +1,57 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * The compiled API or worker as a real child process (fault and scale-out tests kill them with
+ * SIGKILL, which an in-process Nest app cannot survive). `npm run test:faults` builds first.
+ */
+export class AppProcess {
+  private child: ChildProcess | null = null;
+  output = '';
+
+  constructor(
+    readonly app: 'api' | 'worker',
+    private readonly env: Record<string, string>,
+  ) {}
+
+  start(): ChildProcess {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', this.app, 'src', 'main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d) => (this.output += String(d)));
+    child.stderr?.on('data', (d) => (this.output += String(d)));
+    this.child = child;
+    return child;
+  }
+
+  async waitForOutput(pattern: RegExp, ms = 20_000): Promise<void> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (pattern.test(this.output)) return;
+      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined)
+        throw new Error(`${this.app} exited: ${this.output.slice(-500)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`${this.app} did not print ${pattern}: ${this.output.slice(-500)}`);
+  }
+
+  /** SIGKILL: no shutdown hooks, in-flight jobs are abandoned mid-way. */
+  async kill9(): Promise<void> {
+    if (!this.child || this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child!.once('exit', r));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.child || this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child!.once('exit', r));
+    this.child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (this.child.exitCode === null) await this.kill9();
+  }
+}
