@@ -45,7 +45,7 @@ const children = ['api', 'worker'].map((app) => {
 
 const port = process.env.PORT || '3000';
 process.stdout.write(
-  `\nChairtime is starting:\n  API      http://localhost:${port}/v1\n  Docs     http://localhost:${port}/docs\n  Health   http://localhost:${port}/health/ready\n  Metrics  http://localhost:${port}/metrics\n  Queues   http://localhost:${port}/admin/queues (admin)\n\n`,
+  `\nChairtime is starting:\n  API      http://localhost:${port}/v1\n  Docs     http://localhost:${port}/docs\n  Health   http://localhost:${port}/health/ready\n  Metrics  http://localhost:${port}/metrics\n\n`,
 );
 
 let stopping = false;

@@ -1,3 +1,4 @@
+import { PageQueryDto } from '../http/page-query.dto';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -12,9 +13,7 @@ import {
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -222,22 +221,6 @@ export class AssessmentDto {
   answers!: number[];
 }
 
-export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-}
-
 export class AssessmentQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['PHQ-9', 'GAD-7'] })
   @IsOptional()
@@ -370,3 +353,5 @@ export class RemsFormDto {
   @IsBoolean()
   dissociation!: boolean;
 }
+
+export { PageQueryDto };

@@ -1,23 +1,7 @@
+import { PageQueryDto } from '../http/page-query.dto';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-
-/** `limit` (≤ 200) and `cursor` of a message list. */
-export class MessagePageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-}
+import { IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
 /** The answer of a confirm-ride action. */
 export class RideAnswerDto {
@@ -42,3 +26,6 @@ export class ActionAnswerDto {
   @Type(() => RideAnswerDto)
   answer?: RideAnswerDto;
 }
+
+/** `limit` (≤ 200) and `cursor` of a message list. */
+export class MessagePageQueryDto extends PageQueryDto {}

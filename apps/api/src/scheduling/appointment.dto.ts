@@ -1,3 +1,4 @@
+import { PageQueryDto } from '../http/page-query.dto';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -49,7 +50,7 @@ export class CancelAppointmentDto {
   reason!: string;
 }
 
-export class ListAppointmentsQueryDto {
+export class ListAppointmentsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
@@ -69,20 +70,6 @@ export class ListAppointmentsQueryDto {
   @IsOptional()
   @IsISO8601()
   to?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }
 
 export class AlternativesQueryDto {

@@ -1,3 +1,4 @@
+import { PageQueryDto } from '../http/page-query.dto';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -150,22 +151,6 @@ export class CreateShiftDto {
   name?: string;
 }
 
-export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-}
-
 export class AvailabilityQueryDto {
   @ApiProperty({ example: 'iv-infusion' })
   @IsString()
@@ -197,3 +182,5 @@ export class CapacityQueryDto {
   @Max(26)
   weeks?: number;
 }
+
+export { PageQueryDto };
