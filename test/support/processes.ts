@@ -9,6 +9,11 @@ const ROOT = join(__dirname, '..', '..');
  */
 export class AppProcess {
   private child: ChildProcess | null = null;
+
+  /** Killed by a signal leaves exitCode null: look at both. */
+  private get exited(): boolean {
+    return !this.child || this.child.exitCode !== null || this.child.signalCode !== null;
+  }
   output = '';
 
   constructor(
@@ -32,8 +37,7 @@ export class AppProcess {
     const until = Date.now() + ms;
     while (Date.now() < until) {
       if (pattern.test(this.output)) return;
-      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined)
-        throw new Error(`${this.app} exited: ${this.output.slice(-500)}`);
+      if (this.child && this.exited) throw new Error(`${this.app} exited: ${this.output.slice(-500)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`${this.app} did not print ${pattern}: ${this.output.slice(-500)}`);
@@ -41,17 +45,17 @@ export class AppProcess {
 
   /** SIGKILL: no shutdown hooks, in-flight jobs are abandoned mid-way. */
   async kill9(): Promise<void> {
-    if (!this.child || this.child.exitCode !== null) return;
+    if (this.exited) return;
     const exited = new Promise((r) => this.child!.once('exit', r));
-    this.child.kill('SIGKILL');
+    this.child!.kill('SIGKILL');
     await exited;
   }
 
   async stop(): Promise<void> {
-    if (!this.child || this.child.exitCode !== null) return;
+    if (this.exited) return;
     const exited = new Promise((r) => this.child!.once('exit', r));
-    this.child.kill('SIGTERM');
+    this.child!.kill('SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (this.child.exitCode === null) await this.kill9();
+    if (!this.exited) await this.kill9();
   }
 }

@@ -10,7 +10,10 @@ import { JobDispatcher } from './job-dispatcher';
  * the job to the dispatcher. Message concurrency comes from WORKER_CONCURRENCY.
  */
 
-@Processor(QueueName.Messages)
+// Sends take milliseconds: a short lock (renewed automatically at half its length) means a job
+// left active by a crashed worker is detected as stalled and retried within ~15 s, not ~60 s.
+// The send ledger keeps that retry from sending twice.
+@Processor(QueueName.Messages, { lockDuration: 10_000, stalledInterval: 5_000 })
 export class MessagesProcessor extends WorkerHost implements OnApplicationBootstrap {
   constructor(
     private readonly dispatcher: JobDispatcher,
@@ -26,7 +29,7 @@ export class MessagesProcessor extends WorkerHost implements OnApplicationBootst
   }
 }
 
-@Processor(QueueName.Workflows, { concurrency: 10 })
+@Processor(QueueName.Workflows, { concurrency: 10, lockDuration: 10_000, stalledInterval: 5_000 })
 export class WorkflowsProcessor extends WorkerHost {
   constructor(private readonly dispatcher: JobDispatcher) {
     super();

@@ -48,6 +48,8 @@ export const isConnectionError = (err: unknown): boolean => {
     code === '57P03' || // cannot_connect_now
     code === '08006' ||
     code === '08003' ||
-    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e?.message ?? '')
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      e?.message ?? '',
+    )
   );
 };
