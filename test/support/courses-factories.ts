@@ -1,35 +1,14 @@
+import { startApi } from './api-app';
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '@chairtime/config';
-import { addDays, CLOCK, Clock, localDateRange, localToInstant } from '@chairtime/domain';
+import { addDays, Clock, localDateRange, localToInstant } from '@chairtime/domain';
 import { Chair, Clinic, ClinicSettings, DEFAULT_CLINIC_SETTINGS, OpeningHours, StaffShift } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
-import { ApiModule } from '../../apps/api/src/api.module';
-import { CoursesHttpModule } from '../../apps/api/src/courses/courses-http.module';
-import { configureHttpApp } from '../../apps/api/src/http/configure-app';
 
-/**
- * The real API module as `startApi()` boots it, with the clock replaced (tests freeze and advance
- * time instead of sleeping) and `env` applied while the app is built. CoursesHttpModule is listed
- * too so the suite does not depend on the ApiModule wiring order (Nest imports a module once).
- */
-export async function startCoursesApi(clock: Clock, env: Record<string, string> = {}): Promise<INestApplication> {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const moduleRef = await Test.createTestingModule({ imports: [ApiModule, CoursesHttpModule] })
-      .overrideProvider(CLOCK)
-      .useValue(clock)
-      .compile();
-    const app = moduleRef.createNestApplication({ bufferLogs: true });
-    configureHttpApp(app, loadConfig());
-    await app.init();
-    return app;
-  } finally {
-    process.env = saved;
-  }
+/** The real API (see `startApi`) with a test clock. */
+export function startCoursesApi(clock: Clock, env: Record<string, string> = {}): Promise<INestApplication> {
+  return startApi(env, clock);
 }
 
 export interface ClinicOptions {

@@ -1,33 +1,13 @@
+import { startApi } from './api-app';
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '@chairtime/config';
-import { addDays, CLOCK, Clock, localDateRange, localToInstant } from '@chairtime/domain';
+import { addDays, Clock, localDateRange, localToInstant } from '@chairtime/domain';
 import { Chair, Clinic, ClinicSettings, DEFAULT_CLINIC_SETTINGS, OpeningHours, StaffShift } from '@chairtime/scheduling/entities';
-import { ApiModule } from '../../apps/api/src/api.module';
-import { SchedulingHttpModule } from '../../apps/api/src/scheduling/scheduling-http.module';
-import { configureHttpApp } from '../../apps/api/src/http/configure-app';
 
-/**
- * The real API module as main.ts boots it, with the clock replaced so tests freeze and advance
- * time. SchedulingHttpModule is listed too so the suite does not depend on ApiModule's wiring.
- */
-export async function startSchedulingApi(clock: Clock, env: Record<string, string> = {}): Promise<INestApplication> {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const moduleRef = await Test.createTestingModule({ imports: [ApiModule, SchedulingHttpModule] })
-      .overrideProvider(CLOCK)
-      .useValue(clock)
-      .compile();
-    const app = moduleRef.createNestApplication({ bufferLogs: true });
-    configureHttpApp(app, loadConfig());
-    await app.init();
-    return app;
-  } finally {
-    process.env = saved;
-  }
+/** The real API (see `startApi`) with a test clock. */
+export function startSchedulingApi(clock: Clock, env: Record<string, string> = {}): Promise<INestApplication> {
+  return startApi(env, clock);
 }
 
 export interface SchedClinicOptions {
