@@ -72,7 +72,7 @@ export async function run(): Promise<Record<string, number>> {
     const t0 = performance.now();
     for (let i = 0; i < appts.length; i += 500) {
       await ds.transaction(async (em) => {
-        for (const a of appts.slice(i, i + 500)) await listener.plan(em, a);
+        for (const a of appts.slice(i, i + 500)) await listener.plan(em, [a]);
       });
     }
     const planSeconds = (performance.now() - t0) / 1000;

@@ -18,12 +18,15 @@ export async function inTransaction<T>(dataSource: DataSource, work: (em: Entity
 }
 
 /**
- * Takes transaction-scoped advisory locks on `keys` in sorted order (so two transactions wanting
- * overlapping sets cannot deadlock). Keys are hashed to bigint by Postgres itself.
+ * Takes transaction-scoped advisory locks on `keys` in one round trip, in the order of their
+ * hashes (so two transactions wanting overlapping sets cannot deadlock). Keys are hashed to bigint
+ * by Postgres itself. The sorted subquery feeds the aggregate in order, so the locks are taken in
+ * that order whatever the number of keys.
  */
 export async function lockKeys(em: EntityManager, keys: string[]): Promise<void> {
-  const sorted = [...new Set(keys)].sort();
-  for (const key of sorted) {
-    await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
-  }
+  if (keys.length === 0) return;
+  await em.query(
+    `SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS s`,
+    [keys],
+  );
 }

@@ -2,23 +2,38 @@ import { EntityManager } from 'typeorm';
 import { JOB_QUEUE, JobName, JobPayloads } from '../queues';
 import { OutboxEntry } from './outbox-entry.entity';
 
+/** One job to write into the outbox. */
+export interface OutboxJob<N extends JobName = JobName> {
+  name: N;
+  jobId: string;
+  payload: JobPayloads[N];
+  runAt?: Date | null;
+  clinicId?: string | null;
+}
+
 /**
  * Writes jobs into the caller's transaction. Nothing touches Redis here: if the transaction rolls
  * back, the job never existed; if it commits, the relay delivers it even across a Redis outage.
  */
-export async function enqueue<N extends JobName>(
-  em: EntityManager,
-  job: { name: N; jobId: string; payload: JobPayloads[N]; runAt?: Date | null; clinicId?: string | null },
-): Promise<void> {
-  await em.insert(OutboxEntry, {
-    op: 'add',
-    queue: JOB_QUEUE[job.name],
-    jobName: job.name,
-    jobId: job.jobId,
-    payload: job.payload as never,
-    runAt: job.runAt ?? null,
-    clinicId: job.clinicId ?? null,
-  });
+export async function enqueue<N extends JobName>(em: EntityManager, job: OutboxJob<N>): Promise<void> {
+  await enqueueMany(em, [job]);
+}
+
+/** `enqueue` for many jobs in one INSERT: a change that plans dozens of jobs pays one round trip. */
+export async function enqueueMany(em: EntityManager, jobs: OutboxJob[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await em.insert(
+    OutboxEntry,
+    jobs.map((job) => ({
+      op: 'add' as const,
+      queue: JOB_QUEUE[job.name],
+      jobName: job.name,
+      jobId: job.jobId,
+      payload: job.payload as never,
+      runAt: job.runAt ?? null,
+      clinicId: job.clinicId ?? null,
+    })),
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, In, QueryDeepPartialEntity } from 'typeorm';
 import {
   ActiveBooking,
   addDays,
@@ -95,9 +96,9 @@ export class BookingService {
     }
     if (conflicts.length > 0) throw conflictError(conflicts);
 
-    const rows: Appointment[] = [];
-    for (const { request, kind, booking } of placed) {
-      const row = em.getRepository(Appointment).create({
+    const rows = placed.map(({ request, kind, booking }) =>
+      em.getRepository(Appointment).create({
+        id: randomUUID(),
         clinicId: clinic.id,
         patientId: request.patientId,
         courseId: request.courseId ?? null,
@@ -116,10 +117,14 @@ export class BookingService {
         rideStatus: kind.rideRequired ? 'unconfirmed' : 'not-required',
         flags: [],
         createdBy: opts.createdBy,
-      });
-      const conflict = await this.saveGuarded(em, row, request.key);
+      }),
+    );
+    const refused = await this.insertAll(em, rows);
+    // Rows a constraint refused are retried one by one: the retry's error names the constraint
+    // (so the 409 names each lost sequence and why), and a slot freed meanwhile is simply taken.
+    for (const row of refused) {
+      const conflict = await this.saveGuarded(em, row, placed[rows.indexOf(row)].request.key);
       if (conflict) conflicts.push(conflict);
-      else rows.push(row);
     }
     if (conflicts.length > 0) throw conflictError(conflicts);
     await this.events.emit(
@@ -205,18 +210,20 @@ export class BookingService {
       days.map((d) => `clinic-day:${clinic.id}:${d}`),
     );
     const now = new Date(this.clock.now());
-    const swept: string[] = [];
-    for (const day of days) {
-      const dayStart = new Date(resolveLocalTime(day, '00:00', clinic.timezone).instant);
-      const dayEnd = new Date(resolveLocalTime(addDays(day, 1), '00:00', clinic.timezone).instant);
-      const [rows] = (await em.query(
-        `UPDATE appointment SET status = 'cancelled', cancel_reason = 'hold-expired', cancelled_at = $2, version = version + 1, updated_at = $2
-         WHERE clinic_id = $1 AND status = 'held' AND hold_expires_at <= $2 AND starts_at < $4 AND chair_released_at > $3
-         RETURNING id`,
-        [clinic.id, now, dayStart, dayEnd],
-      )) as [{ id: string }[], number];
-      swept.push(...rows.map((r) => r.id));
-    }
+    const bounds = days.map((day) => ({
+      from: new Date(resolveLocalTime(day, '00:00', clinic.timezone).instant),
+      to: new Date(resolveLocalTime(addDays(day, 1), '00:00', clinic.timezone).instant),
+    }));
+    // One statement for every locked day (not the span between them: other days are not ours).
+    const [rows] = (await em.query(
+      `UPDATE appointment SET status = 'cancelled', cancel_reason = 'hold-expired', cancelled_at = $2, version = version + 1, updated_at = $2
+       WHERE clinic_id = $1 AND status = 'held' AND hold_expires_at <= $2
+         AND EXISTS (SELECT 1 FROM unnest($3::timestamptz[], $4::timestamptz[]) AS d(day_start, day_end)
+                     WHERE starts_at < d.day_end AND chair_released_at > d.day_start)
+       RETURNING id`,
+      [clinic.id, now, bounds.map((b) => b.from), bounds.map((b) => b.to)],
+    )) as [{ id: string }[], number];
+    const swept = rows.map((r) => r.id);
     if (swept.length > 0) {
       const expired = await em.getRepository(Appointment).find({ where: { id: In(swept) } });
       await this.events.emit(
@@ -234,6 +241,37 @@ export class BookingService {
     const missing = unique.find((k) => !map.has(k));
     if (missing !== undefined) throw new DomainError('validation', `Unknown visit kind '${missing.slice(0, 60)}'`, { path: 'kind' });
     return map;
+  }
+
+  /**
+   * Inserts every row in ONE statement. `ON CONFLICT DO NOTHING` lets the exclusion constraints
+   * refuse rows without aborting the transaction (a multi-row insert that raised would not say
+   * which row lost); the rows the database refused are returned. Ids are chosen here so the
+   * returned ids say which rows went in; version and timestamps come back from the database.
+   */
+  private async insertAll(em: EntityManager, rows: Appointment[]): Promise<Appointment[]> {
+    const result = await em
+      .createQueryBuilder()
+      .insert()
+      .into(Appointment)
+      .values(rows as QueryDeepPartialEntity<Appointment>[])
+      .orIgnore()
+      .returning(['id', 'version', 'created_at', 'updated_at'])
+      .updateEntity(false)
+      .execute();
+    const inserted = new Map((result.raw as { id: string; version: number; created_at: Date; updated_at: Date }[]).map((r) => [r.id, r]));
+    const refused: Appointment[] = [];
+    for (const row of rows) {
+      const r = inserted.get(row.id);
+      if (!r) {
+        refused.push(row);
+        continue;
+      }
+      row.version = r.version;
+      row.createdAt = r.created_at;
+      row.updatedAt = r.updated_at;
+    }
+    return refused;
   }
 
   /**
