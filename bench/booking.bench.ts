@@ -1,13 +1,16 @@
 /// <reference types="node" />
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { addDays, FixedClock } from '@chairtime/domain';
 import { Role } from '@chairtime/identity';
 import { bearer } from '../test/support/auth';
 import { localIso, newClinic, startCoursesApi } from '../test/support/courses-factories';
+import { AppProcess } from '../test/support/processes';
 
 /**
  * Series-booking benchmark: 32 concurrent clients book non-conflicting 6-visit IV-induction
@@ -15,6 +18,12 @@ import { localIso, newClinic, startCoursesApi } from '../test/support/courses-fa
  * in-process (the real ApiModule, clock frozen before the booked weeks). Then pgbench inserts the
  * same 6 rows per transaction into a scratch table with the same exclusion constraint: the raw
  * ceiling of the database, so `ratio` says how much of it the whole booking path keeps.
+ *
+ * `BENCH_API=process` serves the HTTP load from the compiled API (`dist/`, build it first) in its
+ * own process, so the load generator does not share the API's event loop; the in-process app then
+ * only seeds and signs tokens (same database and JWT secret). In-process runs also report
+ * `roundTripsPerSeries` (statements sent to Postgres per request) and, with `BENCH_CPU_PROF=<file>`,
+ * write a CPU profile of the timed window only.
  *
  * Series s of a clinic open 00:00–24:00 (UTC, no DST): chair s % 32, a 90-minute slot of the day,
  * Mon/Wed/Fri or Tue/Thu/Sat of one of 8 two-week blocks — no two series share chair time.
@@ -28,6 +37,7 @@ const ZONE = 'UTC';
 const FIRST_MONDAY = '2027-03-01';
 const PER_BLOCK = CHAIRS * 16 * 2;
 const BLOCKS = Math.ceil(SERIES / PER_BLOCK) * 2;
+const API_PORT = 3950;
 
 function seriesVisits(s: number, chairIds: string[]): { sequence: number; startsAt: string; chairId: string }[] {
   // Consecutive series go to different blocks: bookings of one clinic spread over the weeks ahead,
@@ -50,10 +60,47 @@ function seriesVisits(s: number, chairIds: string[]): { sequence: number; starts
 const pct = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
 
+/** Counts statements the in-process app sends to Postgres (every query goes through pg's Client). */
+function countQueries(): { count: () => number; stop: () => void } {
+  const proto = Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const original = proto.query;
+  let n = 0;
+  proto.query = function (this: unknown, ...a: unknown[]) {
+    n++;
+    return original.apply(this, a);
+  };
+  return { count: () => n, stop: () => (proto.query = original) };
+}
+
+/** CPU profile of the timed window (not of seeding or pgbench) when BENCH_CPU_PROF names a file. */
+async function profileWindow(): Promise<() => Promise<void>> {
+  const file = process.env.BENCH_CPU_PROF;
+  if (!file) return async () => {};
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 export async function run(): Promise<Record<string, number | string>> {
   const app = await startCoursesApi(new FixedClock(Date.parse('2027-02-26T00:00:00Z')));
-  await app.listen(0);
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const separate = process.env.BENCH_API === 'process';
+  // The child runs on the real clock: the booked weeks (2027) are still ahead of it.
+  const child = separate ? new AppProcess('api', { PORT: String(API_PORT), LOG_LEVEL: 'silent' }) : null;
+  let url: string;
+  if (child) {
+    child.start();
+    await child.waitForOutput(/listening/, 60_000);
+    url = `http://127.0.0.1:${API_PORT}`;
+  } else {
+    await app.listen(0);
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  }
   const ds = app.get(DataSource);
   try {
     const clinic = await newClinic(ds, {
@@ -81,6 +128,8 @@ export async function run(): Promise<Record<string, number | string>> {
     let failed = 0;
     let firstFailure: string | undefined;
     const latencies: number[] = [];
+    const queries = child ? null : countQueries();
+    const stopProfile = await profileWindow();
     const started = performance.now();
     const deadline = started + DURATION_MS;
     const client = async () => {
@@ -103,6 +152,8 @@ export async function run(): Promise<Record<string, number | string>> {
     };
     await Promise.all(Array.from({ length: CLIENTS }, client));
     const seconds = (performance.now() - started) / 1000;
+    await stopProfile();
+    queries?.stop();
     latencies.sort((a, b) => a - b);
     const seriesPerSecond = ok / seconds;
     const raw = rawPgbench(process.env.DATABASE_URL ?? '');
@@ -114,10 +165,13 @@ export async function run(): Promise<Record<string, number | string>> {
       failed,
       ...(firstFailure ? { firstFailure } : {}),
       clients: CLIENTS,
+      api: child ? 'process' : 'in-process',
+      ...(queries ? { roundTripsPerSeries: Math.round((queries.count() / Math.max(1, ok + failed)) * 10) / 10 } : {}),
       rawTps: typeof raw === 'number' ? Math.round(raw) : raw,
       ratio: typeof raw === 'number' && raw > 0 ? Math.round((seriesPerSecond / raw) * 1000) / 1000 : 'n/a',
     };
   } finally {
+    await child?.stop();
     await app.close();
   }
 }
