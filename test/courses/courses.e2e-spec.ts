@@ -291,9 +291,9 @@ describe('courses (e2e)', () => {
     });
   });
 
-  it('cancel cancels every future visit and the course', async () => {
+  it('cancel cancels every future visit, the series booking and the course', async () => {
     const a = await course(await newPatient(ds, clinic.id));
-    await http
+    const booked = await http
       .post(`/v1/courses/${a}/bookings`)
       .set(scheduler())
       .send({ visits: series(inductionStarts('2027-05-03', '09:00', ZONE)) })
@@ -302,7 +302,20 @@ describe('courses (e2e)', () => {
     expect(res.body.status).toBe('cancelled');
     const got = await http.get(`/v1/courses/${a}`).set(scheduler()).expect(200);
     expect(got.body.appointments.map((x: { status: string }) => x.status)).toEqual(Array(6).fill('cancelled'));
+    expect(await ds.query('SELECT status FROM booking WHERE id = $1', [booked.body.bookingId])).toEqual([{ status: 'cancelled' }]);
     await http.post(`/v1/courses/${a}/cancel`).set(scheduler()).send({ reason: 'again' }).expect(409);
+  });
+
+  it('cancelling a course with a live hold releases the hold', async () => {
+    const a = await course(await newPatient(ds, clinic.id));
+    const held = await http
+      .post(`/v1/courses/${a}/bookings`)
+      .set(scheduler())
+      .send({ visits: series(inductionStarts('2027-05-10', '09:00', ZONE)), hold: true })
+      .expect(201);
+    await http.post(`/v1/courses/${a}/cancel`).set(scheduler()).send({ reason: 'patient request' }).expect(200);
+    expect(await ds.query('SELECT status FROM booking WHERE id = $1', [held.body.bookingId])).toEqual([{ status: 'released' }]);
+    await http.post(`/v1/courses/${a}/bookings/${held.body.bookingId}/confirm`).set(scheduler()).expect(409);
   });
 
   it('moving one course visit re-validates the whole series (reschedule guard)', async () => {

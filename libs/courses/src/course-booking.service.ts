@@ -47,9 +47,10 @@ export class CourseBookingService {
   async book(actor: Actor, courseId: string, req: BookSeriesRequest, idempotencyKey: string | null): Promise<StoredResponse> {
     const hash = requestHash(`POST /v1/courses/${courseId}/bookings`, req);
     return inTransaction(this.dataSource, async (em) => {
-      const peek = await loadCourse(em, actor.principal, courseId);
       let keyId: string | null = null;
       if (idempotencyKey !== null) {
+        // The key is claimed before the course row lock, so a replay never waits on that lock.
+        const peek = await loadCourse(em, actor.principal, courseId);
         const claim = await this.idempotency.claim(em, {
           clinicId: peek.clinicId,
           actor: actor.principal.userId,
@@ -110,7 +111,7 @@ export class CourseBookingService {
         });
       } else {
         course.status = courseMachine.next(course.status, 'book');
-        await em.getRepository(Course).save(course);
+        await em.getRepository(Course).update(course.id, { status: course.status });
       }
       await this.record(actor, hold ? 'course.hold' : 'course.book', course, em);
       const body: BookingView = {

@@ -105,7 +105,7 @@ export class CourseService implements OnModuleInit {
     return { ...toCourseView(course), appointments: appointments.map((a) => toAppointmentResponse(a)) };
   }
 
-  /** Cancels every future visit that still holds capacity, then the course itself. */
+  /** Cancels every future visit that still holds capacity, the course's series booking, then the course itself. */
   async cancel(actor: Actor, courseId: string, reason: string): Promise<CourseView> {
     return inTransaction(this.dataSource, async (em) => {
       const course = await loadCourse(em, actor.principal, courseId, true);
@@ -118,12 +118,12 @@ export class CourseService implements OnModuleInit {
         .orderBy('a.starts_at')
         .getMany();
       for (const appt of future) await this.booking.cancel(em, appt, { reason, actorId: actor.principal.userId });
-      await em
-        .createQueryBuilder()
-        .update('booking')
-        .set({ status: 'released' })
-        .where("course_id = :id AND status = 'held'", { id: course.id })
-        .execute();
+      // The series booking follows its course: a hold is released, a booking is cancelled.
+      await em.query(
+        `UPDATE booking SET status = CASE status WHEN 'held' THEN 'released' ELSE 'cancelled' END, updated_at = now()
+         WHERE course_id = $1 AND status IN ('held', 'booked')`,
+        [course.id],
+      );
       course.status = next;
       course.cancelledAt = now;
       await em.getRepository(Course).save(course);

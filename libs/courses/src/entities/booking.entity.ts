@@ -3,7 +3,8 @@ import { Clinic } from '@chairtime/scheduling/entities';
 import { Course } from './course.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 
-export type BookingStatus = 'held' | 'booked' | 'released' | 'expired';
+/** `cancelled`: the course was cancelled after the series was booked. */
+export type BookingStatus = 'held' | 'booked' | 'released' | 'expired' | 'cancelled';
 
 /**
  * One atomic series booking of a course: all its visits were placed in one transaction. A hold
@@ -13,7 +14,7 @@ export type BookingStatus = 'held' | 'booked' | 'released' | 'expired';
 @Entity('booking')
 @Index('booking_course_idx', ['courseId'])
 @Index('booking_hold_expiry_idx', ['holdExpiresAt'], { where: "status = 'held'" })
-@Check('booking_status', "status IN ('held', 'booked', 'released', 'expired')")
+@Check('booking_status', "status IN ('held', 'booked', 'released', 'expired', 'cancelled')")
 @Check('booking_hold', "status <> 'held' OR hold_expires_at IS NOT NULL")
 export class Booking {
   @PrimaryGeneratedColumn('uuid')
