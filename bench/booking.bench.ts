@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +72,20 @@ function countQueries(): { count: () => number; stop: () => void } {
   return { count: () => n, stop: () => (proto.query = original) };
 }
 
+/**
+ * CPU milliseconds the API process used so far: on a shared machine the CPU a series costs says
+ * more than series per second. In-process this includes the load generator.
+ */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  }
+  // /proc/<pid>/stat fields 14 and 15: user and system time in clock ticks (100 per second).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** CPU profile of the timed window (not of seeding or pgbench) when BENCH_CPU_PROF names a file. */
 async function profileWindow(): Promise<() => Promise<void>> {
   const file = process.env.BENCH_CPU_PROF;
@@ -93,8 +107,9 @@ export async function run(): Promise<Record<string, number | string>> {
   // The child runs on the real clock: the booked weeks (2027) are still ahead of it.
   const child = separate ? new AppProcess('api', { PORT: String(API_PORT), LOG_LEVEL: 'silent' }) : null;
   let url: string;
+  let pid: number | undefined;
   if (child) {
-    child.start();
+    pid = child.start().pid;
     await child.waitForOutput(/listening/, 60_000);
     url = `http://127.0.0.1:${API_PORT}`;
   } else {
@@ -130,6 +145,7 @@ export async function run(): Promise<Record<string, number | string>> {
     const latencies: number[] = [];
     const queries = child ? null : countQueries();
     const stopProfile = await profileWindow();
+    const cpuBefore = cpuMs(pid);
     const started = performance.now();
     const deadline = started + DURATION_MS;
     const client = async () => {
@@ -152,6 +168,7 @@ export async function run(): Promise<Record<string, number | string>> {
     };
     await Promise.all(Array.from({ length: CLIENTS }, client));
     const seconds = (performance.now() - started) / 1000;
+    const cpuPerSeries = (cpuMs(pid) - cpuBefore) / Math.max(1, ok + failed);
     await stopProfile();
     queries?.stop();
     latencies.sort((a, b) => a - b);
@@ -166,6 +183,7 @@ export async function run(): Promise<Record<string, number | string>> {
       ...(firstFailure ? { firstFailure } : {}),
       clients: CLIENTS,
       api: child ? 'process' : 'in-process',
+      cpuMsPerSeries: Math.round(cpuPerSeries * 10) / 10,
       ...(queries ? { roundTripsPerSeries: Math.round((queries.count() / Math.max(1, ok + failed)) * 10) / 10 } : {}),
       rawTps: typeof raw === 'number' ? Math.round(raw) : raw,
       ratio: typeof raw === 'number' && raw > 0 ? Math.round((seriesPerSecond / raw) * 1000) / 1000 : 'n/a',

@@ -6,6 +6,12 @@ import { ProtocolEntity } from './entities';
 /** Reads protocols, the course templates stored as data. */
 @Injectable()
 export class ProtocolService {
+  /**
+   * Versions already read. A (key, version) row never changes — a change of rules is a new version
+   * and courses keep the version they were planned with — so every booking need not re-read it.
+   */
+  private readonly versions = new Map<string, Protocol>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** The latest version of every protocol, by key. */
@@ -29,9 +35,13 @@ export class ProtocolService {
 
   /** A specific version: a course validates against the version it was created with. */
   async version(key: string, version: number, em: EntityManager = this.dataSource.manager): Promise<Protocol> {
+    const cached = this.versions.get(`${key}@${version}`);
+    if (cached) return cached;
     const row = await em.getRepository(ProtocolEntity).findOne({ where: { key, version } });
     if (!row) throw new DomainError('not-found', 'Protocol not found');
-    return toProtocol(row);
+    const protocol = toProtocol(row);
+    this.versions.set(`${key}@${version}`, protocol);
+    return protocol;
   }
 }
 
