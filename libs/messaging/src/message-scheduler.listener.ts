@@ -116,8 +116,9 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       );
       rows.push(...this.messages(appt, clinic, patient, planRows.find((p) => p.clinicId === appt.clinicId) ?? null, now));
     }
-    const saved = rows.length > 0 ? await em.save(Message, rows) : [];
-    for (const msg of saved.filter((r) => r.status === 'scheduled')) {
+    // A plain insert (not save: nothing to compare with for new rows) fills in the generated ids.
+    if (rows.length > 0) await em.insert(Message, rows);
+    for (const msg of rows.filter((r) => r.status === 'scheduled')) {
       jobs.push({
         name: JobName.SendMessage,
         jobId: sendJobId(msg.id),
