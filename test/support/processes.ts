@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-const ROOT = join(__dirname, '..', '..');
+/** The repository root, also when this file runs compiled from `dist-bench/` (the booking bench). */
+const ROOT = join(__dirname, '..', '..').replace(/[\\/]dist-bench$/, '');
 
 /**
  * The compiled API or worker as a real child process (fault and scale-out tests kill them with
