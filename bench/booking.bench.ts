@@ -105,7 +105,7 @@ export async function run(): Promise<Record<string, number | string>> {
   const app = await startCoursesApi(new FixedClock(Date.parse('2027-02-26T00:00:00Z')));
   const separate = process.env.BENCH_API === 'process';
   // The child runs on the real clock: the booked weeks (2027) are still ahead of it.
-  const child = separate ? new AppProcess('api', { PORT: String(API_PORT), LOG_LEVEL: 'silent' }) : null;
+  const child = separate ? new AppProcess('api', { PORT: String(API_PORT), LOG_LEVEL: 'warn' }) : null;
   let url: string;
   let pid: number | undefined;
   if (child) {
@@ -183,6 +183,10 @@ export async function run(): Promise<Record<string, number | string>> {
       booked: ok,
       failed,
       ...(firstFailure ? { firstFailure } : {}),
+      // The child logs only warnings and errors: its first one says why a request failed.
+      ...(child && failed > 0
+        ? { apiError: (/.*(unhandled error|transient database failure).*/.exec(child.output)?.[0] ?? '').slice(0, 400) }
+        : {}),
       clients: CLIENTS,
       api: child ? 'process' : 'in-process',
       cpuMsPerSeries: Math.round(cpuPerSeries * 10) / 10,
