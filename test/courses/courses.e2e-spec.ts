@@ -196,6 +196,30 @@ describe('courses (e2e)', () => {
     expect(n).toBe(0);
   });
 
+  it('a visit only the database refuses (the patient is busy then) → 409 naming that sequence, nothing written', async () => {
+    const patientId = await newPatient(ds, clinic.id);
+    const a = await course(patientId);
+    const starts = inductionStarts('2027-06-14', '09:00', ZONE);
+    // A single visit of the same patient 30 minutes into the 4th: capacity allows both (other
+    // chairs are free), only the patient exclusion constraint refuses the series' row.
+    const single = new Date(Date.parse(starts[3]) + 30 * 60_000).toISOString();
+    await http
+      .post('/v1/appointments')
+      .set(scheduler())
+      .send({ patientId, clinicId: clinic.id, kind: 'iv-infusion', startsAt: single })
+      .expect(201);
+    const res = await http
+      .post(`/v1/courses/${a}/bookings`)
+      .set(scheduler())
+      .send({ visits: series(starts) })
+      .expect(409);
+    expect(res.body.conflicts).toEqual([{ sequence: 4, startsAt: starts[3], reason: 'patient-busy' }]);
+    const [{ n }] = await ds.query('SELECT count(*)::int AS n FROM appointment WHERE course_id = $1', [a]);
+    expect(n).toBe(0);
+    expect(await ds.query('SELECT id FROM booking WHERE course_id = $1', [a])).toEqual([]);
+    expect(await ds.query('SELECT id FROM message WHERE course_id = $1', [a])).toEqual([]);
+  });
+
   describe('idempotency', () => {
     it('20 parallel requests with one key → one booking, identical responses', async () => {
       const courseId = await course(await newPatient(ds, clinic.id));
