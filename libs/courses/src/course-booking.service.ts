@@ -94,13 +94,9 @@ export class CourseBookingService {
           createdBy: actor.principal.userId,
         }),
       );
-      const appointments = await this.placeVisits(em, clinic, course, req, {
-        kind: protocol.visitKind,
-        hold,
-        holdExpiresAt,
-        bookingId: booking.id,
-        createdBy: actor.principal.userId,
-      });
+      // Everything that does not need the clinic-day locks is written before placeVisits takes
+      // them: those locks serialize bookings of the same days, so they are held for as short as
+      // possible. The order within the transaction changes nothing: all of it commits or none.
       if (hold) {
         await enqueue(em, {
           name: JobName.ExpireHold,
@@ -114,6 +110,13 @@ export class CourseBookingService {
         await em.getRepository(Course).update(course.id, { status: course.status });
       }
       await this.record(actor, hold ? 'course.hold' : 'course.book', course, em);
+      const appointments = await this.placeVisits(em, clinic, course, req, {
+        kind: protocol.visitKind,
+        hold,
+        holdExpiresAt,
+        bookingId: booking.id,
+        createdBy: actor.principal.userId,
+      });
       const body: BookingView = {
         bookingId: booking.id,
         status: hold ? 'held' : 'booked',
