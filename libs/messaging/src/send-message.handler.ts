@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import type { Transporter } from 'nodemailer';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { CLOCK, Clock, MessageChannel, MessageKind, localDateAndTime, renderMessage } from '@chairtime/domain';
 import { JobHandler, JobName, JobPayloads } from '@chairtime/jobs';
-import { inTransaction } from '@chairtime/persistence';
 import { Metrics } from '@chairtime/observability';
 import { Message } from './entities';
 import { issueActionToken } from './action-tokens';
@@ -27,9 +26,10 @@ export function ledgerKey(m: Pick<Message, 'appointmentId' | 'patientId' | 'kind
 }
 
 /**
- * Everything one send needs, read in ONE round trip with the message row locked: the message,
- * its visit (if any), the patient's contact details and consent, and the clinic. Plain rows, not
- * entities — this is the hot path of dispatch and hydration cost more than the query.
+ * Everything one send needs, in ONE round trip: the message, its visit (if any), the patient's
+ * contact details and consent, and the clinic. Plain rows, not entities — this is the hot path
+ * of dispatch, where hydration cost more than the query. Read without a lock: the write that
+ * follows ({@link CLAIM_SQL}) re-checks the message under its row lock.
  */
 const LOAD_SQL = `
   SELECT m.id, m.status, m.kind, m.channel, m.planned_at, m.send_at, m.patient_id,
@@ -41,8 +41,25 @@ const LOAD_SQL = `
   JOIN patient p ON p.id = m.patient_id
   JOIN clinic c ON c.id = m.clinic_id
   LEFT JOIN appointment a ON a.id = m.appointment_id
-  WHERE m.id = $1
-  FOR UPDATE OF m`;
+  WHERE m.id = $1`;
+
+/**
+ * Claims the send in one atomic statement: locks the message if it is still `scheduled` (a
+ * supersede — reschedule, cancel — that committed meanwhile makes this a no-op, because the lock
+ * re-reads the row), inserts the send-ledger row, and updates the message only when the ledger
+ * row is its own — new, or left by an earlier attempt that died after claiming. $4 = true marks
+ * it sent at once (the log channel: nothing to call); otherwise the provider is called after and
+ * {@link SendMessageHandler.deliver} marks it sent. One row updated = the send is ours to make.
+ */
+const CLAIM_SQL = `
+  WITH m AS (SELECT id FROM message WHERE id = $1 AND status = 'scheduled' FOR UPDATE),
+       ins AS (INSERT INTO send_ledger (key, message_id) SELECT $2, id FROM m ON CONFLICT (key) DO NOTHING RETURNING message_id),
+       owner AS (SELECT message_id FROM ins UNION ALL SELECT message_id FROM send_ledger WHERE key = $2 LIMIT 1)
+  UPDATE message SET attempts = attempts + 1, rendered_body = $3,
+         status = CASE WHEN $4 THEN 'sent' ELSE status END,
+         sent_at = CASE WHEN $4 THEN $5::timestamptz ELSE sent_at END,
+         provider_id = CASE WHEN $4 THEN 'log:' || $2 ELSE provider_id END
+  WHERE id = (SELECT id FROM m) AND id = (SELECT message_id FROM owner)`;
 
 interface SendRow {
   id: string;
@@ -112,7 +129,7 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
   }
 
   async handle(payload: JobPayloads[JobName.SendMessage]): Promise<void> {
-    let result = await inTransaction(this.dataSource, (em) => this.send(em, payload.messageId));
+    let result = await this.send(payload.messageId);
     if (result.provider) result = await this.deliver(payload.messageId, result.provider, result);
     if (result.outcome === 'noop') return;
     this.metrics?.messagesSent.inc({ channel: result.channel, outcome: result.outcome });
@@ -143,17 +160,18 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
     return this.mailer;
   }
 
-  private async send(em: EntityManager, messageId: string): Promise<SendResult> {
-    const [msg] = (await em.query(LOAD_SQL, [messageId])) as SendRow[];
+  /**
+   * Two statements, no explicit transaction: load, then claim ({@link CLAIM_SQL}). Skips are
+   * single guarded updates. The row lock and the ledger's unique key keep every guarantee of a
+   * locked transaction at a third of the round trips.
+   */
+  private async send(messageId: string): Promise<SendResult> {
+    const [msg] = (await this.dataSource.query(LOAD_SQL, [messageId])) as SendRow[];
     if (!msg || msg.status !== 'scheduled') return noop('noop', msg?.channel ?? 'log');
     if (msg.appointment_id && (msg.visit_status === null || !LIVE.has(msg.visit_status))) {
-      await em.query(`UPDATE message SET status = 'superseded' WHERE id = $1`, [msg.id]);
-      return noop('superseded', msg.channel);
+      return this.close(msg, 'superseded', null);
     }
-    if (msg.consent?.[msg.channel as MessageChannel] !== true) {
-      await em.query(`UPDATE message SET status = 'skipped', skip_reason = 'no-consent' WHERE id = $1`, [msg.id]);
-      return noop('skipped', msg.channel);
-    }
+    if (msg.consent?.[msg.channel as MessageChannel] !== true) return this.close(msg, 'skipped', 'no-consent');
     const key = ledgerKey({
       appointmentId: msg.appointment_id,
       patientId: msg.patient_id,
@@ -161,7 +179,6 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
       plannedAt: msg.planned_at,
       appointmentVersion: msg.appointment_version,
     });
-    if (!(await this.claimLedger(em, key, msg.id))) return noop('noop', msg.channel);
 
     const appt = msg.appointment_id && msg.starts_at ? { id: msg.appointment_id, startsAt: msg.starts_at } : null;
     const zone = msg.patient_zone ?? msg.clinic_zone;
@@ -177,41 +194,36 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
       transport === 'email' ? 'email' : 'sms',
     );
     const sendAtMs = msg.send_at.getTime();
-    if (transport !== 'log') {
-      await em.query(`UPDATE message SET attempts = attempts + 1, rendered_body = $2 WHERE id = $1`, [msg.id, rendered.body]);
-      const provider: ProviderSend =
-        transport === 'sms'
-          ? { channel: 'sms', key, to: msg.phone as string, body: rendered.body }
-          : {
-              channel: 'email',
-              key,
-              to: msg.email as string,
-              subject: rendered.subject ?? '',
-              body: rendered.body,
-              ics: this.calendarFor(msg),
-            };
-      return { outcome: 'sent', channel: msg.channel, latenessMs: 0, sendAtMs, provider };
-    }
-    // The log channel (no transport configured, or no address): what would be sent.
+    // The log channel (no transport configured, or no address) records what would be sent.
     const now = this.clock.now();
-    await em.query(
-      `UPDATE message SET status = 'sent', sent_at = $2, attempts = attempts + 1, provider_id = $3, rendered_body = $4 WHERE id = $1`,
-      [msg.id, new Date(now), `log:${key}`, rendered.body],
-    );
-    return { outcome: 'sent', channel: msg.channel, latenessMs: now - sendAtMs, sendAtMs };
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [, claimed] = (await this.dataSource.query(CLAIM_SQL, [msg.id, key, rendered.body, transport === 'log', new Date(now)])) as [
+      unknown[],
+      number,
+    ];
+    if (claimed === 0) return noop('noop', msg.channel);
+    if (transport === 'log') return { outcome: 'sent', channel: msg.channel, latenessMs: now - sendAtMs, sendAtMs };
+    const provider: ProviderSend =
+      transport === 'sms'
+        ? { channel: 'sms', key, to: msg.phone as string, body: rendered.body }
+        : {
+            channel: 'email',
+            key,
+            to: msg.email as string,
+            subject: rendered.subject ?? '',
+            body: rendered.body,
+            ics: this.calendarFor(msg),
+          };
+    return { outcome: 'sent', channel: msg.channel, latenessMs: 0, sendAtMs, provider };
   }
 
-  /**
-   * Inserts the ledger row; false when the send already happened. Our own row (an earlier attempt
-   * died after committing it) means call the provider again with the same idempotency key.
-   */
-  private async claimLedger(em: EntityManager, key: string, messageId: string): Promise<boolean> {
-    const [row] = (await em.query(
-      `WITH ins AS (INSERT INTO send_ledger (key, message_id) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING message_id)
-       SELECT message_id FROM ins UNION ALL SELECT message_id FROM send_ledger WHERE key = $1 LIMIT 1`,
-      [key, messageId],
-    )) as { message_id: string }[];
-    return row?.message_id === messageId;
+  /** Ends a message without sending; a no-op when something else already moved it on. */
+  private async close(msg: SendRow, status: 'superseded' | 'skipped', reason: string | null): Promise<SendResult> {
+    const [, changed] = (await this.dataSource.query(
+      `UPDATE message SET status = $2, skip_reason = COALESCE($3, skip_reason) WHERE id = $1 AND status = 'scheduled'`,
+      [msg.id, status, reason],
+    )) as [unknown[], number];
+    return noop(changed ? status : 'noop', msg.channel);
   }
 
   /** Which transport carries the message: its channel's provider when configured and addressable. */

@@ -1,5 +1,6 @@
 import { FORBIDDEN_SMS_WORDS, MESSAGE_KINDS, findForbiddenWords, localDateAndTime, renderMessage } from '@chairtime/domain';
 import { ledgerKey } from './send-message.handler';
+import { sendJobId } from './message-scheduler.listener';
 
 describe('what the SMS and email channels send', () => {
   const ctx = {
@@ -38,5 +39,15 @@ describe('ledgerKey', () => {
 
   it('falls back to the patient for messages without a visit', () => {
     expect(ledgerKey({ ...base, appointmentId: null })).toContain('p1|');
+  });
+});
+
+describe('sendJobId', () => {
+  const id = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+
+  it('is deterministic, short and BullMQ-safe', () => {
+    expect(sendJobId(id)).toBe(sendJobId(id));
+    expect(sendJobId(id)).toMatch(/^msg-[A-Za-z0-9_-]{22}$/);
+    expect(sendJobId('7c9e6679-7425-40de-944b-e07fc1f90ae8')).not.toBe(sendJobId(id));
   });
 });
