@@ -167,7 +167,9 @@ describe('messages: outbox → BullMQ → log channel (real Postgres, Redis and 
         .send({ patientId: patient, clinicId: clinic.id, kind: 'iv-infusion', startsAt: new Date(start).toISOString() });
       expect(res.status).toBe(201);
       const id = res.body.id as string;
-      const jobIds = (await ds.query<{ id: string }[]>(`SELECT id FROM message WHERE appointment_id = $1`, [id])).map((m) => sendJobId(m.id));
+      const jobIds = (await ds.query<{ id: string }[]>(`SELECT id FROM message WHERE appointment_id = $1`, [id])).map((m) =>
+        sendJobId(m.id),
+      );
       const [pending] = await ds.query<{ n: string }[]>(
         `SELECT count(*) AS n FROM outbox_entry WHERE job_name = $1 AND relayed_at IS NULL AND job_id = ANY($2)`,
         [JobName.SendMessage, jobIds],

@@ -56,7 +56,9 @@ export class JobDispatcher {
   }
 
   private async close(jobIds: string[]): Promise<void> {
-    await this.dataSource.query(`UPDATE outbox_entry SET done_at = now() WHERE job_id = ANY($1) AND op = 'add' AND done_at IS NULL`, [jobIds]);
+    await this.dataSource.query(`UPDATE outbox_entry SET done_at = now() WHERE job_id = ANY($1) AND op = 'add' AND done_at IS NULL`, [
+      jobIds,
+    ]);
   }
 }
 
