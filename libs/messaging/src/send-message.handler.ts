@@ -101,14 +101,15 @@ interface SendResult {
 const noop = (outcome: Outcome, channel: string): SendResult => ({ outcome, channel, latenessMs: 0, sendAtMs: 0 });
 
 /**
- * Sends one message. Re-reads the message and its visit under a row lock: a message that is no
- * longer `scheduled` (superseded by a reschedule/cancel, or already sent by a duplicate job) is
- * left alone; a visit no longer live supersedes it. The `send_ledger` row is inserted before the
- * provider call — a duplicate (another job id, a retry) finds the key taken and sends nothing.
+ * Sends one message. Re-reads the message and its visit and claims it under a row lock: a
+ * message no longer `scheduled` (superseded by a reschedule/cancel, or already sent by a
+ * duplicate job) is left alone; a visit no longer live supersedes it. The `send_ledger` row is
+ * inserted before the provider call — a duplicate (another job id, a retry) finds the key taken
+ * and sends nothing.
  *
  * SMS goes to the configured provider (Twilio shape) and email to the SMTP server, both after
  * the ledger commits; without a transport (or an address) the `log` channel records the SMS-safe
- * body on the row and the whole send is one transaction.
+ * body on the row in the same atomic statement that writes the ledger.
  */
 @Injectable()
 export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnModuleDestroy {
