@@ -125,10 +125,10 @@ describe('messages: outbox → BullMQ → log channel (real Postgres, Redis and 
     const cancelled = await request(api.getHttpServer()).post(`/v1/appointments/${id}/cancel`).set(sched).send({ reason: 'test' });
     expect(cancelled.status).toBe(200);
     expect((await messagesOf(ds, id)).filter((m) => m.status === 'scheduled')).toHaveLength(0);
+    const jobIds = (await ds.query<{ id: string }[]>(`SELECT id FROM message WHERE appointment_id = $1`, [id])).map((m) => sendJobId(m.id));
     const [open] = await ds.query<{ n: string }[]>(
-      `SELECT count(*) AS n FROM outbox_entry o JOIN message m ON o.job_id = 'msg-' || m.id::text
-       WHERE m.appointment_id = $1 AND o.op = 'add' AND o.done_at IS NULL`,
-      [id],
+      `SELECT count(*) AS n FROM outbox_entry WHERE job_id = ANY($1) AND op = 'add' AND done_at IS NULL`,
+      [jobIds],
     );
     expect(Number(open.n)).toBe(0);
 
@@ -167,10 +167,12 @@ describe('messages: outbox → BullMQ → log channel (real Postgres, Redis and 
         .send({ patientId: patient, clinicId: clinic.id, kind: 'iv-infusion', startsAt: new Date(start).toISOString() });
       expect(res.status).toBe(201);
       const id = res.body.id as string;
+      const jobIds = (await ds.query<{ id: string }[]>(`SELECT id FROM message WHERE appointment_id = $1`, [id])).map((m) =>
+        sendJobId(m.id),
+      );
       const [pending] = await ds.query<{ n: string }[]>(
-        `SELECT count(*) AS n FROM outbox_entry WHERE job_name = $1 AND relayed_at IS NULL AND job_id IN
-         (SELECT 'msg-' || id::text FROM message WHERE appointment_id = $2)`,
-        [JobName.SendMessage, id],
+        `SELECT count(*) AS n FROM outbox_entry WHERE job_name = $1 AND relayed_at IS NULL AND job_id = ANY($2)`,
+        [JobName.SendMessage, jobIds],
       );
       expect(Number(pending.n)).toBe(3);
 

@@ -15,6 +15,7 @@ import { CoursesHttpModule } from './courses/courses-http.module';
 import { MessagingHttpModule } from './messaging/messaging-http.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { AdminQueuesModule } from './admin/admin-queues.module';
 
 @Module({
   imports: [
@@ -32,6 +33,7 @@ import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
     ClinicalHttpModule,
     CoursesHttpModule,
     MessagingHttpModule,
+    AdminQueuesModule,
   ],
 })
 export class ApiModule implements NestModule {

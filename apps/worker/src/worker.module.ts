@@ -54,12 +54,8 @@ export class WorkerModule implements OnApplicationBootstrap {
     await checkEvictionPolicy(this.config.redisUrl, (m) => this.logger.warn(m));
     // Repeating housekeeping. Job schedulers are idempotent by id: every worker may upsert them.
     const every = (name: JobName, ms: number) => {
-      const { attempts, backoff, removeOnComplete, removeOnFail } = jobOptions(name, name, undefined, 0);
-      return this.maintenance.upsertJobScheduler(
-        name,
-        { every: ms },
-        { name, data: {}, opts: { attempts, backoff, removeOnComplete, removeOnFail } },
-      );
+      const { attempts, backoff } = jobOptions(name, name, undefined, 0);
+      return this.maintenance.upsertJobScheduler(name, { every: ms }, { name, data: {}, opts: { attempts, backoff } });
     };
     await every(JobName.Reconcile, 5 * 60_000);
     await every(JobName.PurgeOutbox, 24 * 3600_000);

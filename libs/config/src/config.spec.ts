@@ -34,6 +34,9 @@ describe('loadConfig', () => {
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET', 'at least 32'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), DEMO_SEED: 'true' }, 'DEMO_SEED', 'off in production'],
     [{ QUEUE_PREFIX: 'chairtime' }, 'QUEUE_PREFIX', 'hash tag'],
+    [{ SMTP_URL: 'http://mail.test' }, 'SMTP_URL', 'must use smtp'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, 'SMTP_URL', 'required in production'],
+    [{ SMTP_FROM: 'Clinic <nobody>' }, 'SMTP_FROM', 'email address'],
   ])('refuses %j naming %s', (override, variable, fragment) => {
     const env = { ...base, ...override } as Record<string, string>;
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
@@ -45,6 +48,12 @@ describe('loadConfig', () => {
   });
 
   it('turns the demo seed off by default in production', () => {
-    expect(loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'y'.repeat(40) }).demoSeed).toBe(false);
+    expect(loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'y'.repeat(40), SMTP_URL: 'smtp://mail.test' }).demoSeed).toBe(false);
+  });
+
+  it('reads the email channel settings', () => {
+    const c = loadConfig({ ...base, SMTP_URL: 'smtps://u:p@mail.test:465', SMTP_FROM: 'Riverside <hello@riverside.test>' });
+    expect(c).toMatchObject({ smtpUrl: 'smtps://u:p@mail.test:465', smtpFrom: 'Riverside <hello@riverside.test>' });
+    expect(loadConfig(base).smtpUrl).toBeNull();
   });
 });

@@ -28,7 +28,9 @@ export interface AppConfig {
   logLevel: string;
   auditRetentionDays: number;
   publicBaseUrl: string;
+  /** SMTP server of the email channel; null outside production sends email to the `log` channel. */
   smtpUrl: string | null;
+  /** From address of patient email, `Name <address>` or a bare address. */
   smtpFrom: string;
   sms: { baseUrl: string; accountSid: string; authToken: string; from: string } | null;
   /** Channel used when a patient's preferred channel has no transport configured. */
@@ -135,6 +137,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     };
   }
 
+  // Production must not "send" patient email to a log nobody reads.
+  const smtpUrl = text(env, 'SMTP_URL') === undefined ? null : url(env, 'SMTP_URL', ['smtp', 'smtps']);
+  if (smtpUrl === null && production) throw new ConfigError('SMTP_URL', 'is required in production (email would only be logged)');
+  const smtpFrom = text(env, 'SMTP_FROM') ?? 'Chairtime <no-reply@chairtime.local>';
+  if (!/^(?:[^<>@]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/.test(smtpFrom)) {
+    throw new ConfigError('SMTP_FROM', 'must be an email address, optionally as "Name <address>"');
+  }
+
   const queuePrefix = text(env, 'QUEUE_PREFIX') ?? '{chairtime}';
   if (!/^\{[A-Za-z0-9_-]+\}$/.test(queuePrefix)) {
     throw new ConfigError('QUEUE_PREFIX', 'must be a Redis Cluster hash tag like {chairtime}');
@@ -178,8 +188,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ),
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 6 * 365, 1, 100 * 365),
     publicBaseUrl: url(env, 'PUBLIC_BASE_URL', ['http', 'https'], `http://localhost:${text(env, 'PORT') ?? '3000'}`),
-    smtpUrl: text(env, 'SMTP_URL') === undefined ? null : url(env, 'SMTP_URL', ['smtp', 'smtps']),
-    smtpFrom: text(env, 'SMTP_FROM') ?? 'Chairtime <no-reply@chairtime.local>',
+    smtpUrl,
+    smtpFrom,
     sms,
     fallbackChannel: oneOf(env, 'FALLBACK_CHANNEL', ['log', 'email', 'sms'] as const, 'log'),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 20, 1, 500),

@@ -22,20 +22,25 @@ export function jobId(...parts: (string | number)[]): string {
 }
 
 /**
+ * Retention of finished jobs, set on the workers rather than on each job: BullMQ applies a
+ * worker's setting to every job that has none, and a per-job copy cost ~90 bytes of Redis for
+ * every pending job. Completed jobs are trimmed by age and count so Redis does not fill up; failed
+ * ones are kept a week for inspection in Bull Board.
+ */
+export const JOB_RETENTION = {
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
+} as const;
+
+/**
  * The ONE place job options are decided: deterministic id (a re-enqueue of the same work is a
- * no-op while the first job exists), delay, retries with exponential backoff, and retention —
- * completed jobs are trimmed by age and count so Redis does not fill up; failed ones are kept a
- * week for inspection in Bull Board.
+ * no-op while the first job exists), delay, and retries with exponential backoff. Only what a job
+ * needs is set — every option is stored with every pending job (see {@link JOB_RETENTION}).
  */
 export function jobOptions(name: JobName, id: string, runAt: number | undefined, now: number): JobsOptions {
   const t = TUNING[name];
-  return {
-    jobId: id,
-    delay: runAt === undefined ? undefined : Math.max(0, runAt - now),
-    attempts: t.attempts,
-    backoff: { type: 'exponential', delay: t.backoffMs },
-    priority: t.priority,
-    removeOnComplete: { age: 24 * 3600, count: 10_000 },
-    removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
-  };
+  const opts: JobsOptions = { jobId: id, attempts: t.attempts, backoff: { type: 'exponential', delay: t.backoffMs } };
+  if (runAt !== undefined && runAt > now) opts.delay = runAt - now;
+  if (t.priority !== undefined) opts.priority = t.priority;
+  return opts;
 }

@@ -8,5 +8,7 @@ export * from './urgent-notifier.service';
 export * from './action-tokens';
 export * from './action.service';
 export * from './sms-client';
+export * from './email-client';
+export * from './visit-calendar';
 export * from './inbound-sms.service';
 export * from './messaging.module';

@@ -12,8 +12,12 @@ const SUPERSEDING = new Set(['rescheduled', 'cancelled', 'no-show', 'released', 
 /** Changes after which the visit (if booked) gets a fresh set of messages. */
 const PLANNING = new Set(['booked', 'confirmed', 'rescheduled']);
 
-/** The send job of a message: deterministic, so a re-relay of the same outbox row is a no-op. */
-export const sendJobId = (messageId: string): string => jobId('msg', messageId);
+/**
+ * The send job of a message: deterministic, so a re-relay of the same outbox row is a no-op. The
+ * uuid is written in base64url (22 characters, not 36): the id is stored three times per pending
+ * job in Redis (key, options, delayed set), and there are tens of thousands of them.
+ */
+export const sendJobId = (messageId: string): string => `msg-${Buffer.from(messageId.replace(/-/g, ''), 'hex').toString('base64url')}`;
 
 /** Ride-home escalation stages and how long before the start each runs. */
 export const RIDE_STAGES = [

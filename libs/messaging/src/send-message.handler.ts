@@ -1,18 +1,21 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import type { Transporter } from 'nodemailer';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { CLOCK, Clock, MessageChannel, MessageKind, localDateAndTime, renderMessage } from '@chairtime/domain';
 import { JobHandler, JobName, JobPayloads } from '@chairtime/jobs';
-import { inTransaction } from '@chairtime/persistence';
 import { Metrics } from '@chairtime/observability';
-import { Appointment, Clinic } from '@chairtime/scheduling/entities';
-import { Patient } from '@chairtime/clinical/entities';
 import { Message } from './entities';
 import { issueActionToken } from './action-tokens';
 import { SmsAccount, sendSms } from './sms-client';
+import { createMailTransport, sendEmail } from './email-client';
+import { visitCalendar } from './visit-calendar';
 
 /** Kinds whose message carries a one-tap "my ride is confirmed" link. */
 const RIDE_KINDS = new Set(['ride-request', 'ride-second-request']);
+
+/** Kinds whose email carries the visit's `.ics`: the booking and the reminders of that visit. */
+const CALENDAR_KINDS = new Set(['booking-confirmation', 'reminder', 'final-reminder']);
 
 /** Appointment statuses in which a pre-visit or follow-up message still makes sense. */
 const LIVE = new Set(['booked', 'checked-in', 'vitals-hold', 'in-treatment', 'discharged']);
@@ -22,14 +25,70 @@ export function ledgerKey(m: Pick<Message, 'appointmentId' | 'patientId' | 'kind
   return [m.appointmentId ?? m.patientId, m.kind, m.plannedAt.toISOString(), m.appointmentVersion ?? 0].join('|');
 }
 
+/**
+ * Everything one send needs, in ONE round trip: the message, its visit (if any), the patient's
+ * contact details and consent, and the clinic. Plain rows, not entities — this is the hot path
+ * of dispatch, where hydration cost more than the query. Read without a lock: the write that
+ * follows ({@link CLAIM_SQL}) re-checks the message under its row lock.
+ */
+const LOAD_SQL = `
+  SELECT m.id, m.status, m.kind, m.channel, m.planned_at, m.send_at, m.patient_id,
+         m.appointment_id, m.appointment_version,
+         a.status AS visit_status, a.starts_at, a.ends_at, a.version AS visit_version,
+         p.consent, p.phone, p.email, p.timezone AS patient_zone,
+         c.name AS clinic_name, c.timezone AS clinic_zone
+  FROM message m
+  JOIN patient p ON p.id = m.patient_id
+  JOIN clinic c ON c.id = m.clinic_id
+  LEFT JOIN appointment a ON a.id = m.appointment_id
+  WHERE m.id = $1`;
+
+/**
+ * Claims the send in one atomic statement: locks the message if it is still `scheduled` (a
+ * supersede — reschedule, cancel — that committed meanwhile makes this a no-op, because the lock
+ * re-reads the row), inserts the send-ledger row, and updates the message only when the ledger
+ * row is its own — new, or left by an earlier attempt that died after claiming. $4 = true marks
+ * it sent at once (the log channel: nothing to call); otherwise the provider is called after and
+ * {@link SendMessageHandler.deliver} marks it sent. One row updated = the send is ours to make.
+ */
+const CLAIM_SQL = `
+  WITH m AS (SELECT id FROM message WHERE id = $1 AND status = 'scheduled' FOR UPDATE),
+       ins AS (INSERT INTO send_ledger (key, message_id) SELECT $2, id FROM m ON CONFLICT (key) DO NOTHING RETURNING message_id),
+       owner AS (SELECT message_id FROM ins UNION ALL SELECT message_id FROM send_ledger WHERE key = $2 LIMIT 1)
+  UPDATE message SET attempts = attempts + 1, rendered_body = $3,
+         status = CASE WHEN $4 THEN 'sent' ELSE status END,
+         sent_at = CASE WHEN $4 THEN $5::timestamptz ELSE sent_at END,
+         provider_id = CASE WHEN $4 THEN 'log:' || $2 ELSE provider_id END
+  WHERE id = (SELECT id FROM m) AND id = (SELECT message_id FROM owner)`;
+
+interface SendRow {
+  id: string;
+  status: string;
+  kind: string;
+  channel: string;
+  planned_at: Date;
+  send_at: Date;
+  patient_id: string;
+  appointment_id: string | null;
+  appointment_version: number | null;
+  visit_status: string | null;
+  starts_at: Date | null;
+  ends_at: Date | null;
+  visit_version: number | null;
+  consent: Partial<Record<MessageChannel, boolean>> | null;
+  phone: string | null;
+  email: string | null;
+  patient_zone: string | null;
+  clinic_name: string;
+  clinic_zone: string;
+}
+
 type Outcome = 'sent' | 'skipped' | 'superseded' | 'noop';
 
 /** A provider call prepared inside the transaction and made after it commits. */
-interface ProviderSend {
-  to: string;
-  body: string;
-  key: string;
-}
+type ProviderSend =
+  | { channel: 'sms'; key: string; to: string; body: string }
+  | { channel: 'email'; key: string; to: string; subject: string; body: string; ics?: string };
 
 interface SendResult {
   outcome: Outcome;
@@ -39,20 +98,25 @@ interface SendResult {
   provider?: ProviderSend;
 }
 
+const noop = (outcome: Outcome, channel: string): SendResult => ({ outcome, channel, latenessMs: 0, sendAtMs: 0 });
+
 /**
- * Sends one message. Re-reads the message and its visit under a row lock: a message that is no
- * longer `scheduled` (superseded by a reschedule/cancel, or already sent by a duplicate job) is
- * left alone; a visit no longer live supersedes it. The `send_ledger` row is inserted before the
- * provider call — a duplicate (another job id, a retry) finds the key taken and sends nothing.
+ * Sends one message. Re-reads the message and its visit and claims it under a row lock: a
+ * message no longer `scheduled` (superseded by a reschedule/cancel, or already sent by a
+ * duplicate job) is left alone; a visit no longer live supersedes it. The `send_ledger` row is
+ * inserted before the provider call — a duplicate (another job id, a retry) finds the key taken
+ * and sends nothing.
  *
- * SMS goes to the configured provider (Twilio shape) after the ledger commits; everything else
- * (no provider configured, email for now) uses the `log` channel: the SMS-safe body is recorded
- * on the row and the whole send is one transaction.
+ * SMS goes to the configured provider (Twilio shape) and email to the SMTP server, both after
+ * the ledger commits; without a transport (or an address) the `log` channel records the SMS-safe
+ * body on the row in the same atomic statement that writes the ledger.
  */
 @Injectable()
-export class SendMessageHandler implements JobHandler<JobName.SendMessage> {
+export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnModuleDestroy {
   readonly jobName = JobName.SendMessage;
   private readonly logger = new Logger(SendMessageHandler.name);
+  /** One SMTP transport per worker, created on first use. */
+  private mailer: Transporter | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -61,8 +125,12 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage> {
     @Optional() private readonly metrics?: Metrics,
   ) {}
 
+  onModuleDestroy(): void {
+    this.mailer?.close();
+  }
+
   async handle(payload: JobPayloads[JobName.SendMessage]): Promise<void> {
-    let result = await inTransaction(this.dataSource, (em) => this.send(em, payload.messageId));
+    let result = await this.send(payload.messageId);
     if (result.provider) result = await this.deliver(payload.messageId, result.provider, result);
     if (result.outcome === 'noop') return;
     this.metrics?.messagesSent.inc({ channel: result.channel, outcome: result.outcome });
@@ -76,61 +144,106 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage> {
    * ledger row is its own and calls again with the same idempotency key.
    */
   private async deliver(messageId: string, p: ProviderSend, r: SendResult): Promise<SendResult> {
-    const sms = this.config.sms as SmsAccount;
-    const sid = await sendSms(sms, { to: p.to, body: p.body, idempotencyKey: p.key });
+    const providerId =
+      p.channel === 'sms'
+        ? (await sendSms(this.config.sms as SmsAccount, { to: p.to, body: p.body, idempotencyKey: p.key })) || p.key
+        : await sendEmail(this.mailTransport(), { to: p.to, subject: p.subject, body: p.body, idempotencyKey: p.key, ics: p.ics });
     const now = this.clock.now();
-    await this.dataSource.manager.update(
-      Message,
-      { id: messageId, status: 'scheduled' },
-      { status: 'sent', sentAt: new Date(now), providerId: sid || p.key },
+    await this.dataSource.query(
+      `UPDATE message SET status = 'sent', sent_at = $2, provider_id = $3 WHERE id = $1 AND status = 'scheduled'`,
+      [messageId, new Date(now), providerId],
     );
     return { outcome: 'sent', channel: r.channel, latenessMs: now - r.sendAtMs, sendAtMs: r.sendAtMs };
   }
 
-  private async send(em: EntityManager, messageId: string): Promise<SendResult> {
-    const msg = await em.findOne(Message, { where: { id: messageId }, lock: { mode: 'pessimistic_write' } });
-    if (!msg || msg.status !== 'scheduled') return { outcome: 'noop', channel: msg?.channel ?? 'log', latenessMs: 0, sendAtMs: 0 };
-    const appt = msg.appointmentId ? await em.findOne(Appointment, { where: { id: msg.appointmentId } }) : null;
-    if (msg.appointmentId && (!appt || !LIVE.has(appt.status))) {
-      await em.update(Message, { id: msg.id }, { status: 'superseded' });
-      return { outcome: 'superseded', channel: msg.channel, latenessMs: 0, sendAtMs: 0 };
+  private mailTransport(): Transporter {
+    this.mailer ??= createMailTransport({ smtpUrl: this.config.smtpUrl as string, from: this.config.smtpFrom });
+    return this.mailer;
+  }
+
+  /**
+   * Two statements, no explicit transaction: load, then claim ({@link CLAIM_SQL}). Skips are
+   * single guarded updates. The row lock and the ledger's unique key keep every guarantee of a
+   * locked transaction at a third of the round trips.
+   */
+  private async send(messageId: string): Promise<SendResult> {
+    const [msg] = (await this.dataSource.query(LOAD_SQL, [messageId])) as SendRow[];
+    if (!msg || msg.status !== 'scheduled') return noop('noop', msg?.channel ?? 'log');
+    if (msg.appointment_id && (msg.visit_status === null || !LIVE.has(msg.visit_status))) {
+      return this.close(msg, 'superseded', null);
     }
-    const patient = await em.findOneOrFail(Patient, { where: { id: msg.patientId } });
-    if (patient.consent?.[msg.channel as MessageChannel] !== true) {
-      await em.update(Message, { id: msg.id }, { status: 'skipped', skipReason: 'no-consent' });
-      return { outcome: 'skipped', channel: msg.channel, latenessMs: 0, sendAtMs: 0 };
-    }
-    const key = ledgerKey(msg);
-    const inserted = (await em.query(
-      `INSERT INTO send_ledger (key, message_id) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key`,
-      [key, msg.id],
-    )) as unknown[];
-    if (inserted.length === 0) {
-      // Our own row means an earlier attempt died after committing it: call the provider again
-      // (same idempotency key). Another message's row means this send already happened.
-      const [owner] = (await em.query(`SELECT message_id FROM send_ledger WHERE key = $1`, [key])) as { message_id: string }[];
-      if (owner?.message_id !== msg.id) return { outcome: 'noop', channel: msg.channel, latenessMs: 0, sendAtMs: 0 };
-    }
-    const clinic = await em.findOneOrFail(Clinic, { where: { id: msg.clinicId } });
-    const zone = patient.timezone ?? clinic.timezone;
-    const at = appt ? appt.startsAt.getTime() : msg.plannedAt.getTime();
+    if (msg.consent?.[msg.channel as MessageChannel] !== true) return this.close(msg, 'skipped', 'no-consent');
+    const key = ledgerKey({
+      appointmentId: msg.appointment_id,
+      patientId: msg.patient_id,
+      kind: msg.kind,
+      plannedAt: msg.planned_at,
+      appointmentVersion: msg.appointment_version,
+    });
+
+    const appt = msg.appointment_id && msg.starts_at ? { id: msg.appointment_id, startsAt: msg.starts_at } : null;
+    const zone = msg.patient_zone ?? msg.clinic_zone;
+    const at = appt ? appt.startsAt.getTime() : msg.planned_at.getTime();
     const actionUrl =
       appt && RIDE_KINDS.has(msg.kind)
         ? `/v1/actions/${issueActionToken(this.config.jwtSecret, { purpose: 'confirm-ride', appointmentId: appt.id, exp: Math.floor(at / 1000) })}`
         : undefined;
-    const rendered = renderMessage(msg.kind as MessageKind, { clinicName: clinic.name, ...localDateAndTime(at, zone), actionUrl }, 'sms');
-    const sendAtMs = msg.sendAt.getTime();
-    if (msg.channel === 'sms' && this.config.sms && patient.phone) {
-      await em.update(Message, { id: msg.id }, { attempts: msg.attempts + 1, renderedBody: rendered.body });
-      return { outcome: 'sent', channel: msg.channel, latenessMs: 0, sendAtMs, provider: { to: patient.phone, body: rendered.body, key } };
-    }
-    // The log channel (no provider configured, or email until its adapter exists): what would be sent.
-    const now = this.clock.now();
-    await em.update(
-      Message,
-      { id: msg.id },
-      { status: 'sent', sentAt: new Date(now), attempts: msg.attempts + 1, providerId: `log:${key}`, renderedBody: rendered.body },
+    const transport = this.transportFor(msg);
+    const rendered = renderMessage(
+      msg.kind as MessageKind,
+      { clinicName: msg.clinic_name, ...localDateAndTime(at, zone), actionUrl },
+      transport === 'email' ? 'email' : 'sms',
     );
-    return { outcome: 'sent', channel: msg.channel, latenessMs: now - sendAtMs, sendAtMs };
+    const sendAtMs = msg.send_at.getTime();
+    // The log channel (no transport configured, or no address) records what would be sent.
+    const now = this.clock.now();
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [, claimed] = (await this.dataSource.query(CLAIM_SQL, [msg.id, key, rendered.body, transport === 'log', new Date(now)])) as [
+      unknown[],
+      number,
+    ];
+    if (claimed === 0) return noop('noop', msg.channel);
+    if (transport === 'log') return { outcome: 'sent', channel: msg.channel, latenessMs: now - sendAtMs, sendAtMs };
+    const provider: ProviderSend =
+      transport === 'sms'
+        ? { channel: 'sms', key, to: msg.phone as string, body: rendered.body }
+        : {
+            channel: 'email',
+            key,
+            to: msg.email as string,
+            subject: rendered.subject ?? '',
+            body: rendered.body,
+            ics: this.calendarFor(msg),
+          };
+    return { outcome: 'sent', channel: msg.channel, latenessMs: 0, sendAtMs, provider };
+  }
+
+  /** Ends a message without sending; a no-op when something else already moved it on. */
+  private async close(msg: SendRow, status: 'superseded' | 'skipped', reason: string | null): Promise<SendResult> {
+    const [, changed] = (await this.dataSource.query(
+      `UPDATE message SET status = $2, skip_reason = COALESCE($3, skip_reason) WHERE id = $1 AND status = 'scheduled'`,
+      [msg.id, status, reason],
+    )) as [unknown[], number];
+    return noop(changed ? status : 'noop', msg.channel);
+  }
+
+  /** Which transport carries the message: its channel's provider when configured and addressable. */
+  private transportFor(msg: SendRow): 'sms' | 'email' | 'log' {
+    if (msg.channel === 'sms' && this.config.sms && msg.phone) return 'sms';
+    if (msg.channel === 'email' && this.config.smtpUrl && msg.email) return 'email';
+    return 'log';
+  }
+
+  private calendarFor(msg: SendRow): string | undefined {
+    if (!CALENDAR_KINDS.has(msg.kind) || !msg.appointment_id || !msg.starts_at || !msg.ends_at) return undefined;
+    return visitCalendar({
+      appointmentId: msg.appointment_id,
+      version: msg.visit_version ?? 0,
+      startsAt: msg.starts_at,
+      endsAt: msg.ends_at,
+      clinicName: msg.clinic_name,
+      zone: msg.clinic_zone,
+      stamp: new Date(this.clock.now()),
+    });
   }
 }

@@ -186,6 +186,14 @@ const TEMPLATES: Record<MessageKind, Template> = {
 /** Clinic display names like "Northside Ketamine Center" would leak the treatment. */
 const NEUTRAL_CLINIC_NAME = 'Your clinic';
 
+/**
+ * The clinic name as patient-facing text may show it: a name that carries a forbidden word (or
+ * is blank) becomes "Your clinic". Shared by the templates and the email's calendar entry.
+ */
+export function messageClinicName(name: string): string {
+  return findForbiddenWords(name).length > 0 || !name.trim() ? NEUTRAL_CLINIC_NAME : name.trim();
+}
+
 function fill(text: string, ctx: MessageContext, clinic: string): string {
   return text.replaceAll('{c}', clinic).replaceAll('{d}', ctx.localDate).replaceAll('{t}', ctx.localTime);
 }
@@ -203,7 +211,7 @@ function fill(text: string, ctx: MessageContext, clinic: string): string {
 export function renderMessage(kind: MessageKind, ctx: MessageContext, channel: MessageChannel): RenderedMessage {
   const template = TEMPLATES[kind];
   if (!template) throw new DomainError('validation', `Unknown message kind ${String(kind)}`, { path: 'kind' });
-  const clinic = findForbiddenWords(ctx.clinicName).length > 0 || !ctx.clinicName.trim() ? NEUTRAL_CLINIC_NAME : ctx.clinicName.trim();
+  const clinic = messageClinicName(ctx.clinicName);
   const url = ctx.actionUrl?.trim();
 
   const rendered: RenderedMessage =
