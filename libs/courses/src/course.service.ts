@@ -117,6 +117,11 @@ export class CourseService implements OnModuleInit {
         .where('a.course_id = :id AND a.status IN (:...st) AND a.starts_at > :now', { id: course.id, st: [...CANCELLABLE_STATUSES], now })
         .orderBy('a.starts_at')
         .getMany();
+      // The course is cancelled first: listeners of the visits' cancellations (course-end
+      // messages) then see a cancelled course, not one that ends with its last past visit.
+      course.status = next;
+      course.cancelledAt = now;
+      await em.getRepository(Course).save(course);
       for (const appt of future) await this.booking.cancel(em, appt, { reason, actorId: actor.principal.userId });
       await em
         .createQueryBuilder()
@@ -124,9 +129,6 @@ export class CourseService implements OnModuleInit {
         .set({ status: 'released' })
         .where("course_id = :id AND status = 'held'", { id: course.id })
         .execute();
-      course.status = next;
-      course.cancelledAt = now;
-      await em.getRepository(Course).save(course);
       await this.record(actor, 'course.cancel', course, em);
       return toCourseView(course);
     });

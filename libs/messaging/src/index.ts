@@ -10,3 +10,5 @@ export * from './action.service';
 export * from './sms-client';
 export * from './inbound-sms.service';
 export * from './messaging.module';
+export * from './message-links';
+export * from './booster-offer.service';

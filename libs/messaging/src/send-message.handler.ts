@@ -8,11 +8,8 @@ import { Metrics } from '@chairtime/observability';
 import { Appointment, Clinic } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Message } from './entities';
-import { issueActionToken } from './action-tokens';
+import { messageActionUrl } from './message-links';
 import { SmsAccount, sendSms } from './sms-client';
-
-/** Kinds whose message carries a one-tap "my ride is confirmed" link. */
-const RIDE_KINDS = new Set(['ride-request', 'ride-second-request']);
 
 /** Appointment statuses in which a pre-visit or follow-up message still makes sense. */
 const LIVE = new Set(['booked', 'checked-in', 'vitals-hold', 'in-treatment', 'discharged']);
@@ -114,10 +111,7 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage> {
     const clinic = await em.findOneOrFail(Clinic, { where: { id: msg.clinicId } });
     const zone = patient.timezone ?? clinic.timezone;
     const at = appt ? appt.startsAt.getTime() : msg.plannedAt.getTime();
-    const actionUrl =
-      appt && RIDE_KINDS.has(msg.kind)
-        ? `/v1/actions/${issueActionToken(this.config.jwtSecret, { purpose: 'confirm-ride', appointmentId: appt.id, exp: Math.floor(at / 1000) })}`
-        : undefined;
+    const actionUrl = messageActionUrl(this.config.jwtSecret, msg, appt, this.clock.now());
     const rendered = renderMessage(msg.kind as MessageKind, { clinicName: clinic.name, ...localDateAndTime(at, zone), actionUrl }, 'sms');
     const sendAtMs = msg.sendAt.getTime();
     if (msg.channel === 'sms' && this.config.sms && patient.phone) {

@@ -5,3 +5,4 @@ export * from './message-scheduler';
 export * from './message-templates';
 export * from './course-end';
 export * from './check-in-answers';
+export * from './booster-offer';
