@@ -34,7 +34,8 @@ const OFFER_INTERVAL_MS = 7 * 24 * 3600_000;
  * the row is written `skipped` (`no-availability`) so staff see the offer could not be made.
  *
  * No offer when the patient has no induction course here, when no booster protocol exists for
- * its visit kind, when a booster is already booked, or when an offer went out in the last week.
+ * its visit kind, when a visit of that kind is already booked after the induction (the booster),
+ * or when an offer went out in the last week.
  */
 @Injectable()
 export class BoosterOfferService {
@@ -59,7 +60,7 @@ export class BoosterOfferService {
     if (!booster) return;
     const booked = (await em.query(
       `SELECT 1 FROM appointment WHERE patient_id = $1 AND kind = $2 AND status = 'booked' AND starts_at > $3 LIMIT 1`,
-      [p.patientId, booster.visit_kind, new Date(now)],
+      [p.patientId, booster.visit_kind, new Date(Math.max(now, induction.end.at))],
     )) as unknown[];
     if (booked.length > 0) return;
 
