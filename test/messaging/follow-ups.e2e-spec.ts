@@ -307,7 +307,7 @@ describe('follow-ups: course-end messages, check-in answers, attendance and boos
     expect(Number(n)).toBe(0);
   });
 
-  it('the reminder link confirms attendance once; the board shows it; the visit version does not move', async () => {
+  it('the reminder link confirms attendance once; the board shows it; the version does not move; a reschedule clears it', async () => {
     const { patientId, visits } = await bookedInduction();
     const token = await sendAndTakeToken(patientId, 'reminder');
     expect((await http.get(`/v1/actions/${token}`).expect(200)).body).toMatchObject({ purpose: 'confirm-attendance', used: false });
@@ -331,6 +331,15 @@ describe('follow-ups: course-end messages, check-in answers, attendance and boos
       .expect(200);
     const items = (board.body.chairs as { appointments: { id: string; flags: string[] }[] }[]).flatMap((c) => c.appointments);
     expect(items.find((a) => a.id === msg.appointment_id)?.flags).toContain('attendance-confirmed');
+    // Moved: the confirmation was for the old time.
+    const moved = await http
+      .post(`/v1/appointments/${msg.appointment_id}/reschedule`)
+      .set(scheduler())
+      .send({ startsAt: new Date(Date.parse(visit.startsAt) + 60 * MIN).toISOString() })
+      .expect(200);
+    expect(moved.body.flags).not.toContain('attendance-confirmed');
+    const [afterMove] = await ds.query<{ flags: string[] }[]>(`SELECT flags FROM appointment WHERE id = $1`, [msg.appointment_id]);
+    expect(afterMove.flags).toEqual([]);
   });
 
   it('booking a booster withdraws the pending booster-due messages', async () => {

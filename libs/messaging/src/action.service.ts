@@ -9,6 +9,7 @@ import { AppointmentEvents } from '@chairtime/scheduling';
 import { Appointment } from '@chairtime/scheduling/entities';
 import { ActionTokenUse, CheckInAnswer, Message } from './entities';
 import { ActionClaims, verifyActionToken } from './action-tokens';
+import { ATTENDANCE_CONFIRMED_FLAG } from './message-links';
 
 /** `GET /v1/actions/:token`: what the token does, nothing identifying. */
 export interface ActionDescription {
@@ -43,9 +44,6 @@ const FIELDS: Record<Exclude<ActionClaims['purpose'], 'check-in-answer'>, readon
   'confirm-ride': ['driverName', 'driverPhone'],
   'confirm-attendance': [],
 };
-
-/** The board flag of a visit whose patient confirmed they will come. */
-export const ATTENDANCE_CONFIRMED_FLAG = 'attendance-confirmed';
 
 const notFound = () => new DomainError('not-found', 'Action not found');
 

@@ -16,6 +16,9 @@ const ATTENDANCE_KINDS = new Set(['reminder', 'final-reminder']);
  */
 const BOOSTER_KINDS = new Set(['booster-due', 'booster-offer']);
 
+/** The board flag of a visit whose patient confirmed, through a reminder's link, that they will come. */
+export const ATTENDANCE_CONFIRMED_FLAG = 'attendance-confirmed';
+
 /** How long a check-in link may be answered: a week covers a weekend away from the phone and ends before the next check-in's answers would blur with it. */
 export const CHECK_IN_LINK_DAYS = 7;
 

@@ -17,6 +17,7 @@ import { Patient } from '@chairtime/clinical/entities';
 import { Course, ProtocolEntity } from '@chairtime/courses/entities';
 import { Message, MessagePlan } from './entities';
 import { loadCourseEnd } from './course-end';
+import { ATTENDANCE_CONFIRMED_FLAG } from './message-links';
 
 /** Changes after which the visit's pending messages no longer apply. */
 const SUPERSEDING = new Set(['rescheduled', 'cancelled', 'no-show', 'released', 'expired', 'confirmed', 'booked']);
@@ -54,12 +55,23 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
 
   async onAppointmentsChanged(em: EntityManager, changes: AppointmentChange[]): Promise<void> {
     for (const change of changes) {
+      if (change.type === 'rescheduled') await this.clearAttendance(em, change.appointment);
       if (SUPERSEDING.has(change.type)) await this.supersede(em, change.appointment);
       if (PLANNING.has(change.type) && change.appointment.status === 'booked') await this.plan(em, change.appointment);
     }
     // Once per course, after its visits: a series booking is one emit of six changes.
     const courses = new Set(changes.filter((c) => SUPERSEDING.has(c.type) && c.appointment.courseId).map((c) => c.appointment.courseId));
     for (const courseId of courses) await this.planCourseEnd(em, courseId as string);
+  }
+
+  /**
+   * A confirmation of attendance was for the old time: the moved visit asks again (its new
+   * reminders carry a new link). A plain UPDATE, like the confirmation, so the version stays.
+   */
+  private async clearAttendance(em: EntityManager, appt: Appointment): Promise<void> {
+    if (!appt.flags.includes(ATTENDANCE_CONFIRMED_FLAG)) return;
+    appt.flags = appt.flags.filter((f) => f !== ATTENDANCE_CONFIRMED_FLAG);
+    await em.query(`UPDATE appointment SET flags = array_remove(flags, $2) WHERE id = $1`, [appt.id, ATTENDANCE_CONFIRMED_FLAG]);
   }
 
   /** Marks every pending message of the visit superseded and removes their jobs. */
