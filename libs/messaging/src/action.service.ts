@@ -39,12 +39,6 @@ export interface ActionResult {
   crisisResources?: { call: '988'; emergency: '911' };
 }
 
-/** Answer fields each purpose takes; any other field is a 400. */
-const FIELDS: Record<Exclude<ActionClaims['purpose'], 'check-in-answer'>, readonly string[]> = {
-  'confirm-ride': ['driverName', 'driverPhone'],
-  'confirm-attendance': [],
-};
-
 const notFound = () => new DomainError('not-found', 'Action not found');
 
 /**
@@ -87,12 +81,16 @@ export class ActionService {
       let appt: Appointment;
       switch (c.purpose) {
         case 'confirm-ride':
-        case 'confirm-attendance':
-          onlyFields(answer, FIELDS[c.purpose]);
+          onlyFields(answer, ['driverName', 'driverPhone']);
           await this.claim(em, c);
           appt = await this.lockBooked(em, c.appointmentId);
-          if (c.purpose === 'confirm-ride') await this.confirmRide(em, appt, answer);
-          else await this.confirmAttendance(em, appt);
+          await this.confirmRide(em, appt, answer);
+          break;
+        case 'confirm-attendance':
+          onlyFields(answer, []);
+          await this.claim(em, c);
+          appt = await this.lockBooked(em, c.appointmentId);
+          await this.confirmAttendance(em, appt);
           break;
         case 'check-in-answer': {
           const { message, appointment } = await this.checkInMessage(em, c);
@@ -215,6 +213,7 @@ export class ActionService {
   }
 }
 
+/** Refuses (400) answer fields the link's purpose does not take, rather than ignoring them. */
 function onlyFields(answer: ActionAnswer, allowed: readonly string[]): void {
   const errors = Object.keys(answer)
     .filter((k) => (answer as Record<string, unknown>)[k] !== undefined && !allowed.includes(k))
