@@ -360,6 +360,14 @@ describe('follow-ups: course-end messages, check-in answers, attendance and boos
     expect(rows.filter((r) => r.kind === 'phq9-check-in').map((r) => r.status)).toEqual(['scheduled', 'scheduled', 'scheduled']);
   });
 
+  it('OpenAPI documents the answers a one-tap link takes', async () => {
+    const docs = await http.get('/docs-json').expect(200);
+    expect(docs.body.paths['/v1/actions/{token}'].post).toBeDefined();
+    expect(Object.keys(docs.body.components.schemas.ActionAnswerFieldsDto.properties).sort()).toEqual(
+      ['driverName', 'driverPhone', 'feeling', 'phq9', 'sideEffects', 'suicidalThoughts'].sort(),
+    );
+  });
+
   async function expectEscalated(patientId: string): Promise<void> {
     const tasks = await ds.query<{ kind: string; priority: string; assignee_role: string }[]>(
       `SELECT kind, priority, assignee_role FROM task WHERE patient_id = $1`,
