@@ -7,6 +7,7 @@ import { Identity1795937613911 } from './1795937613911-Identity';
 import { Clinical1795937880431 } from './1795937880431-Clinical';
 import { Messaging1795939143140 } from './1795939143140-Messaging';
 import { BookingCancelled1796000004000 } from './1796000004000-BookingCancelled';
+import { FollowUps1796000001000 } from './1796000001000-FollowUps';
 
 /** Every migration, in order. Listed explicitly (not globbed) so the compiled apps find them. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Clinical1795937880431,
   Messaging1795939143140,
   BookingCancelled1796000004000,
+  FollowUps1796000001000,
 ];

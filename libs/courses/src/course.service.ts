@@ -105,7 +105,7 @@ export class CourseService implements OnModuleInit {
     return { ...toCourseView(course), appointments: appointments.map((a) => toAppointmentResponse(a)) };
   }
 
-  /** Cancels every future visit that still holds capacity, the course's series booking, then the course itself. */
+  /** Cancels the course, every future visit that still holds capacity and the course's series booking. */
   async cancel(actor: Actor, courseId: string, reason: string): Promise<CourseView> {
     return inTransaction(this.dataSource, async (em) => {
       const course = await loadCourse(em, actor.principal, courseId, true);
@@ -117,6 +117,11 @@ export class CourseService implements OnModuleInit {
         .where('a.course_id = :id AND a.status IN (:...st) AND a.starts_at > :now', { id: course.id, st: [...CANCELLABLE_STATUSES], now })
         .orderBy('a.starts_at')
         .getMany();
+      // The course is cancelled first: listeners of the visits' cancellations (course-end
+      // messages) then see a cancelled course, not one that ends with its last past visit.
+      course.status = next;
+      course.cancelledAt = now;
+      await em.getRepository(Course).save(course);
       for (const appt of future) await this.booking.cancel(em, appt, { reason, actorId: actor.principal.userId });
       // The series booking follows its course: a hold is released, a booking is cancelled.
       await em.query(
@@ -124,9 +129,6 @@ export class CourseService implements OnModuleInit {
          WHERE course_id = $1 AND status IN ('held', 'booked')`,
         [course.id],
       );
-      course.status = next;
-      course.cancelledAt = now;
-      await em.getRepository(Course).save(course);
       await this.record(actor, 'course.cancel', course, em);
       return toCourseView(course);
     });

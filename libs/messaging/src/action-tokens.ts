@@ -6,11 +6,16 @@ export type ActionPurpose = 'confirm-ride' | 'confirm-attendance' | 'check-in-an
 
 /** The signed claims of a token: ids only, no PHI (the token sits in an SMS). */
 export interface ActionClaims {
+  /** Single use is per `jti`: a token whose jti was used is refused (409). */
   jti: string;
   purpose: ActionPurpose;
   appointmentId: string;
   /** Expiry, epoch seconds. */
   exp: number;
+  /** `check-in-answer`: the check-in message being answered (its kind says which form). */
+  messageId?: string;
+  /** `check-in-answer`: the patient answering, checked against the message. */
+  patientId?: string;
 }
 
 /** HMAC key distinct from the access-token key: a one-tap token can never pass as a bearer token. */
@@ -18,9 +23,13 @@ const key = (secret: string): string => `${secret}:one-tap-actions`;
 
 const sign = (body: string, secret: string): string => createHmac('sha256', key(secret)).update(body).digest('base64url');
 
-/** Issues a token: `base64url(claims).signature`. */
-export function issueActionToken(secret: string, c: Omit<ActionClaims, 'jti'>): string {
-  const body = Buffer.from(JSON.stringify({ ...c, jti: randomUUID() })).toString('base64url');
+/**
+ * Issues a token: `base64url(claims).signature`. The `jti` is random unless given: a caller that
+ * may issue several links for one thing (a retried send renders its message again) passes a jti
+ * derived from that thing, so the thing can be done once whichever link is used.
+ */
+export function issueActionToken(secret: string, c: Omit<ActionClaims, 'jti'> & { jti?: string }): string {
+  const body = Buffer.from(JSON.stringify({ ...c, jti: c.jti ?? randomUUID() })).toString('base64url');
   return `${body}.${sign(body, secret)}`;
 }
 

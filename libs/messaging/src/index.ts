@@ -12,3 +12,5 @@ export * from './email-client';
 export * from './visit-calendar';
 export * from './inbound-sms.service';
 export * from './messaging.module';
+export * from './message-links';
+export * from './booster-offer.service';

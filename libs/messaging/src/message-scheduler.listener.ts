@@ -1,11 +1,23 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { CLOCK, Clock, DEFAULT_MESSAGE_PLAN, MessageChannel, scheduleMessages } from '@chairtime/domain';
+import {
+  CLOCK,
+  Clock,
+  CourseEnd,
+  DEFAULT_MESSAGE_PLAN,
+  MessageChannel,
+  MessagePlanEntry,
+  ScheduledMessage,
+  scheduleMessages,
+} from '@chairtime/domain';
 import { JobName, OutboxJob, cancelJobs, enqueueMany, jobId } from '@chairtime/jobs';
 import { AppointmentChange, AppointmentChangeListener, AppointmentEvents } from '@chairtime/scheduling';
 import { Appointment, Clinic, DEFAULT_CLINIC_SETTINGS, VisitKind } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
+import { Course, ProtocolEntity } from '@chairtime/courses/entities';
 import { Message, MessagePlan } from './entities';
+import { loadCourseEnd } from './course-end';
+import { ATTENDANCE_CONFIRMED_FLAG } from './message-links';
 
 /** Changes after which the visit's pending messages no longer apply. */
 const SUPERSEDING = new Set(['rescheduled', 'cancelled', 'no-show', 'released', 'expired', 'confirmed', 'booked']);
@@ -48,6 +60,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
   }
 
   async onAppointmentsChanged(em: EntityManager, changes: AppointmentChange[]): Promise<void> {
+    for (const c of changes) if (c.type === 'rescheduled') await this.clearAttendance(em, c.appointment);
     await this.supersede(
       em,
       changes.filter((c) => SUPERSEDING.has(c.type)).map((c) => c.appointment),
@@ -58,6 +71,9 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       em,
       [...last.values()].filter((c) => PLANNING.has(c.type) && c.appointment.status === 'booked').map((c) => c.appointment),
     );
+    // Once per course, after its visits: a series booking is one emit of six changes.
+    const courses = new Set(changes.filter((c) => SUPERSEDING.has(c.type) && c.appointment.courseId).map((c) => c.appointment.courseId));
+    for (const courseId of courses) await this.planCourseEnd(em, courseId as string);
   }
 
   /** Marks every pending message of the visits superseded and removes their jobs. */
@@ -77,6 +93,96 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     for (const [clinicId, ids] of byClinic(rides.map((r) => ({ clinicId: r.clinic_id, id: r.job_id })))) {
       await cancelJobs(em, JobName.RideCheck, ids, clinicId);
     }
+  }
+
+  /**
+   * A confirmation of attendance was for the old time: the moved visit asks again (its new
+   * reminders carry a new link). A plain UPDATE, like the confirmation, so the version stays.
+   */
+  private async clearAttendance(em: EntityManager, appt: Appointment): Promise<void> {
+    if (!appt.flags.includes(ATTENDANCE_CONFIRMED_FLAG)) return;
+    appt.flags = appt.flags.filter((f) => f !== ATTENDANCE_CONFIRMED_FLAG);
+    await em.query(`UPDATE appointment SET flags = array_remove(flags, $2) WHERE id = $1`, [appt.id, ATTENDANCE_CONFIRMED_FLAG]);
+  }
+
+  /** Supersedes the pending messages matching `where` (over `message`, parameters from $1) and removes their jobs. */
+  private async supersedeWhere(em: EntityManager, where: string, params: unknown[], clinicId: string): Promise<void> {
+    const rows = (await em.query(
+      `UPDATE message SET status = 'superseded' WHERE status = 'scheduled' AND ${where} RETURNING id`,
+      params,
+    )) as [{ id: string }[], number];
+    await cancelJobs(
+      em,
+      JobName.SendMessage,
+      rows[0].map((r) => sendJobId(r.id)),
+      clinicId,
+    );
+  }
+
+  /**
+   * Course-end messages (the PHQ-9 check-ins, booster due): planned once per course, not per
+   * visit, from the course end — the planned chair release of the last live visit of an induction
+   * course (`courseEnd` in libs/domain says why). They hang on that visit (its id and version),
+   * so the send handler skips them if it is cancelled before they go out. After any change to a
+   * course's visits the plan is worked out again and compared with what is pending: unchanged
+   * (another visit moved) → left alone; the last visit moved, was cancelled or missed, or the
+   * course was cancelled → the pending ones are superseded and the new plan written.
+   *
+   * A booked visit of a booster course (a protocol with a repeat rule) withdraws the patient's
+   * pending booster-due and booster-offer messages: the booster they ask for is booked. Cancelling
+   * that booster does not bring them back; the course's next steps still show the window.
+   */
+  async planCourseEnd(em: EntityManager, courseId: string): Promise<void> {
+    const course = await em.findOne(Course, { where: { id: courseId } });
+    if (!course) return;
+    const protocol = await em.findOneOrFail(ProtocolEntity, { where: { key: course.protocolKey, version: course.protocolVersion } });
+    if (protocol.rules.repeat) {
+      const booked = await em.exists(Appointment, { where: { courseId, status: 'booked' } });
+      if (booked) {
+        await this.supersedeWhere(em, `patient_id = $1 AND kind IN ('booster-due', 'booster-offer')`, [course.patientId], course.clinicId);
+      }
+      return;
+    }
+    const end = await loadCourseEnd(em, course);
+    const [clinic, patient, planRow] = await Promise.all([
+      em.findOneOrFail(Clinic, { where: { id: course.clinicId } }),
+      em.findOneOrFail(Patient, { where: { id: course.patientId } }),
+      em.findOne(MessagePlan, { where: { clinicId: course.clinicId } }),
+    ]);
+    const fresh = end ? this.courseEndPlan(end, clinic, patient, planRow?.entries ?? DEFAULT_MESSAGE_PLAN) : [];
+    const pending = (await em.query(
+      `SELECT appointment_id, kind, "offset", planned_at, send_at FROM message WHERE course_id = $1 AND anchor = 'course-end' AND status = 'scheduled'`,
+      [courseId],
+    )) as { appointment_id: string; kind: string; offset: string; planned_at: Date; send_at: Date }[];
+    const key = (visitId: string, kind: string, offset: string, plannedAt: number, sendAt: number) =>
+      [visitId, kind, offset, plannedAt, sendAt].join('|');
+    const want = fresh
+      .filter((m) => m.status === 'scheduled' && this.consented(patient, m))
+      .map((m) => key(end?.visitId ?? '', m.kind, m.offset, m.plannedAt, m.sendAt))
+      .sort();
+    const have = pending.map((r) => key(r.appointment_id, r.kind, r.offset, r.planned_at.getTime(), r.send_at.getTime())).sort();
+    if (want.join(',') === have.join(',')) return;
+    await this.supersedeWhere(em, `course_id = $1 AND anchor = 'course-end'`, [courseId], course.clinicId);
+    if (!end) return;
+    await this.write(em, fresh, patient, {
+      clinicId: course.clinicId,
+      appointmentId: end.visitId,
+      courseId,
+      appointmentVersion: end.visitVersion,
+    });
+  }
+
+  /** The clinic plan's course-end entries resolved from a course end. */
+  private courseEndPlan(end: CourseEnd, clinic: Clinic, patient: Patient, plan: readonly MessagePlanEntry[]): ScheduledMessage[] {
+    const now = this.clock.now();
+    return scheduleMessages({
+      plan: plan.filter((e) => e.anchor === 'course-end'),
+      visit: { kind: end.visitKind, start: end.visitStart, chairReleasedAt: null, bookedAt: Math.min(now, end.visitStart) },
+      courseEnd: end.at,
+      patientZone: patient.timezone ?? clinic.timezone,
+      quietHours: clinic.settings?.quietHours ?? DEFAULT_CLINIC_SETTINGS.quietHours,
+      now,
+    });
   }
 
   /** The T−24 h / T−3 h ride checks of a visit that needs a ride home and has none confirmed. */
@@ -120,7 +226,15 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       );
       rows.push(...this.messages(appt, clinic, patient, planRows.find((p) => p.clinicId === appt.clinicId) ?? null, now));
     }
-    // A plain insert (not save: nothing to compare with for new rows) fills in the generated ids.
+    await this.insert(em, rows, jobs);
+  }
+
+  /**
+   * Inserts message rows and, in the same transaction, the send jobs of the scheduled ones
+   * (plus `jobs` already collected). A plain insert (not save: nothing to compare with for new
+   * rows) fills in the generated ids.
+   */
+  private async insert(em: EntityManager, rows: Message[], jobs: OutboxJob[] = []): Promise<void> {
     if (rows.length > 0) await em.insert(Message, rows);
     for (const msg of rows.filter((r) => r.status === 'scheduled')) {
       jobs.push({
@@ -132,6 +246,16 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       });
     }
     await enqueueMany(em, jobs);
+  }
+
+  /** Writes resolved messages (the patient's consent decides scheduled or skipped) and their send jobs. */
+  private write(
+    em: EntityManager,
+    scheduled: ScheduledMessage[],
+    patient: Patient,
+    of: Pick<Message, 'clinicId' | 'appointmentId' | 'courseId' | 'appointmentVersion'>,
+  ): Promise<void> {
+    return this.insert(em, this.rows(scheduled, patient, of));
   }
 
   /** The message rows of one visit, from the clinic's plan. */
@@ -148,25 +272,44 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       quietHours: clinic.settings?.quietHours ?? DEFAULT_CLINIC_SETTINGS.quietHours,
       now,
     });
+    return this.rows(scheduled, patient, {
+      clinicId: appt.clinicId,
+      appointmentId: appt.id,
+      courseId: appt.courseId,
+      appointmentVersion: appt.version,
+    });
+  }
+
+  /** Message rows of resolved messages: without consent for its channel a row is `skipped` (`no-consent`). */
+  private rows(
+    scheduled: ScheduledMessage[],
+    patient: Patient,
+    of: Pick<Message, 'clinicId' | 'appointmentId' | 'courseId' | 'appointmentVersion'>,
+  ): Message[] {
     return scheduled.map((m) => {
-      const channel: MessageChannel = m.channel ?? patient.contactPreference;
-      const consented = patient.consent?.[channel] === true;
+      const consented = this.consented(patient, m);
       return Object.assign(new Message(), {
-        clinicId: appt.clinicId,
-        patientId: appt.patientId,
-        appointmentId: appt.id,
-        courseId: appt.courseId,
+        ...of,
+        patientId: patient.id,
         kind: m.kind,
-        channel,
+        channel: this.channel(patient, m),
         anchor: m.anchor,
         offset: m.offset,
         plannedAt: new Date(m.plannedAt),
         sendAt: new Date(m.sendAt),
         status: consented ? m.status : 'skipped',
         skipReason: consented ? (m.skipReason ?? null) : 'no-consent',
-        appointmentVersion: appt.version,
       });
     });
+  }
+
+  private channel(patient: Patient, m: Pick<ScheduledMessage, 'channel'>): MessageChannel {
+    return m.channel ?? patient.contactPreference;
+  }
+
+  /** Without consent for its channel a message is written `skipped` (`no-consent`), never sent. */
+  private consented(patient: Patient, m: Pick<ScheduledMessage, 'channel'>): boolean {
+    return patient.consent?.[this.channel(patient, m)] === true;
   }
 
   /** Pending messages of visits (used by tests and the appointment read model). */

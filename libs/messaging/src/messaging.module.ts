@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { PATIENT_NOTIFIER, TaskService } from '@chairtime/clinical';
+import { AssessmentService, PATIENT_NOTIFIER, TaskService } from '@chairtime/clinical';
 import { AuditModule } from '@chairtime/audit';
 import { SchedulingModule } from '@chairtime/scheduling';
 import { MessagePlanService } from './message-plan.service';
@@ -8,6 +8,7 @@ import { AppointmentMessagesService } from './appointment-messages.service';
 import { UrgentNotifierService } from './urgent-notifier.service';
 import { ActionService } from './action.service';
 import { InboundSmsService } from './inbound-sms.service';
+import { BoosterOfferService } from './booster-offer.service';
 
 /**
  * Patient messaging: plans, the appointment-change listener (registered with AppointmentEvents at
@@ -25,8 +26,11 @@ import { InboundSmsService } from './inbound-sms.service';
     UrgentNotifierService,
     ActionService,
     InboundSmsService,
-    // For the worker's RideCheckHandler (stateless; avoids pulling the whole clinical module in).
+    BoosterOfferService,
+    // For the worker's RideCheckHandler and check-in answers (stateless; avoids pulling the whole
+    // clinical module in).
     TaskService,
+    AssessmentService,
     { provide: PATIENT_NOTIFIER, useExisting: UrgentNotifierService },
   ],
   exports: [

@@ -6,13 +6,10 @@ import { CLOCK, Clock, MessageChannel, MessageKind, localDateAndTime, renderMess
 import { JobHandler, JobName, JobPayloads } from '@chairtime/jobs';
 import { Metrics } from '@chairtime/observability';
 import { Message } from './entities';
-import { issueActionToken } from './action-tokens';
+import { messageActionUrl } from './message-links';
 import { SmsAccount, sendSms } from './sms-client';
 import { createMailTransport, sendEmail } from './email-client';
 import { visitCalendar } from './visit-calendar';
-
-/** Kinds whose message carries a one-tap "my ride is confirmed" link. */
-const RIDE_KINDS = new Set(['ride-request', 'ride-second-request']);
 
 /** Kinds whose email carries the visit's `.ics`: the booking and the reminders of that visit. */
 const CALENDAR_KINDS = new Set(['booking-confirmation', 'reminder', 'final-reminder']);
@@ -33,7 +30,7 @@ export function ledgerKey(m: Pick<Message, 'appointmentId' | 'patientId' | 'kind
  */
 const LOAD_SQL = `
   SELECT m.id, m.status, m.kind, m.channel, m.planned_at, m.send_at, m.patient_id,
-         m.appointment_id, m.appointment_version,
+         m.appointment_id, m.appointment_version, m.course_id,
          a.status AS visit_status, a.starts_at, a.ends_at, a.version AS visit_version,
          p.consent, p.phone, p.email, p.timezone AS patient_zone,
          c.name AS clinic_name, c.timezone AS clinic_zone
@@ -71,6 +68,7 @@ interface SendRow {
   patient_id: string;
   appointment_id: string | null;
   appointment_version: number | null;
+  course_id: string | null;
   visit_status: string | null;
   starts_at: Date | null;
   ends_at: Date | null;
@@ -184,10 +182,12 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
     const appt = msg.appointment_id && msg.starts_at ? { id: msg.appointment_id, startsAt: msg.starts_at } : null;
     const zone = msg.patient_zone ?? msg.clinic_zone;
     const at = appt ? appt.startsAt.getTime() : msg.planned_at.getTime();
-    const actionUrl =
-      appt && RIDE_KINDS.has(msg.kind)
-        ? `/v1/actions/${issueActionToken(this.config.jwtSecret, { purpose: 'confirm-ride', appointmentId: appt.id, exp: Math.floor(at / 1000) })}`
-        : undefined;
+    const actionUrl = messageActionUrl(
+      this.config.jwtSecret,
+      { id: msg.id, kind: msg.kind, patientId: msg.patient_id, courseId: msg.course_id },
+      appt,
+      this.clock.now(),
+    );
     const transport = this.transportFor(msg);
     const rendered = renderMessage(
       msg.kind as MessageKind,

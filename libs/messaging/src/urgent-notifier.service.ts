@@ -6,6 +6,7 @@ import { PatientNotifier, UrgentPatientMessage } from '@chairtime/clinical';
 import { Patient } from '@chairtime/clinical/entities';
 import { Message } from './entities';
 import { sendJobId } from './message-scheduler.listener';
+import { BoosterOfferService } from './booster-offer.service';
 
 /**
  * The messaging side of PATIENT_NOTIFIER: an immediate message (quiet hours do not apply to
@@ -16,7 +17,15 @@ import { sendJobId } from './message-scheduler.listener';
  */
 @Injectable()
 export class UrgentNotifierService implements PatientNotifier {
-  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly boosterOffers: BoosterOfferService,
+  ) {}
+
+  /** A relapse signal: the booster offer (see BoosterOfferService). */
+  offerBooster(em: EntityManager, p: { clinicId: string; patientId: string }): Promise<void> {
+    return this.boosterOffers.offer(em, p);
+  }
 
   async sendUrgent(em: EntityManager, m: UrgentPatientMessage): Promise<void> {
     const patient = await em.findOneOrFail(Patient, { where: { id: m.patientId, clinicId: m.clinicId } });

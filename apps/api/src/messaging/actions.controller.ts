@@ -12,7 +12,11 @@ export class ActionsController {
 
   @Get()
   @Public()
-  @ApiOkResponse({ description: '{purpose, startsAt, expiresAt, used}; 404 for an unknown, tampered or expired token' })
+  @ApiOkResponse({
+    description:
+      '{purpose, startsAt, expiresAt, used, checkIn?: {kind, form}} — a check-in link describes its questions and ranges; ' +
+      '404 for an unknown, tampered or expired token',
+  })
   describe(@Param('token') token: string) {
     return this.actions.describe(token);
   }
@@ -20,7 +24,11 @@ export class ActionsController {
   @Post()
   @Public()
   @HttpCode(200)
-  @ApiOkResponse({ description: '{purpose, done}; 409 when the link was already used' })
+  @ApiOkResponse({
+    description:
+      '{purpose, done, crisisResources?}: confirms the ride or attendance, or stores a check-in answer (a PHQ-9 becomes an ' +
+      'assessment); 400 for an answer that does not fit the link, 409 when the link was already used',
+  })
   perform(@Param('token') token: string, @Body() dto: ActionAnswerDto, @RequestId() requestId: string | null) {
     return this.actions.perform(token, dto.answer ?? {}, requestId);
   }

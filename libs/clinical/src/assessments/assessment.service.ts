@@ -81,6 +81,7 @@ export class AssessmentService {
    * Stores a scored assessment in the caller's transaction. A positive PHQ-9 item 9 (or
    * `suicidalThoughts`) raises an urgent `safety-escalation` task and asks the notifier for the
    * crisis message in the SAME transaction: the escalation commits with the answers or not at all.
+   * A relapse signal asks the notifier, in the same way, to offer the patient an earlier booster.
    * @throws DomainError `validation` for a wrong answer count or an answer outside 0–3
    */
   async recordAssessment(em: EntityManager, input: RecordAssessment): Promise<AssessmentView> {
@@ -120,6 +121,7 @@ export class AssessmentService {
     );
     let safetyTask: Task | null = null;
     if (item9Positive || input.suicidalThoughts === true) safetyTask = await this.escalate(em, input.clinicId, input.patientId);
+    if (outcome.relapseSignal) await this.notifier?.offerBooster?.(em, { clinicId: input.clinicId, patientId: input.patientId });
     return {
       id: row.id,
       instrument: row.instrument,

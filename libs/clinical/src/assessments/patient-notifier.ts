@@ -15,6 +15,8 @@ export interface UrgentPatientMessage {
  */
 export interface PatientNotifier {
   sendUrgent(em: EntityManager, message: UrgentPatientMessage): Promise<void>;
+  /** After a relapse signal: offers the patient an earlier booster, in the caller's transaction. */
+  offerBooster?(em: EntityManager, patient: { clinicId: string; patientId: string }): Promise<void>;
 }
 
 /** Injection token of the {@link PatientNotifier}. */

@@ -44,7 +44,11 @@ describe('DEFAULT_MESSAGE_PLAN', () => {
     for (const offset of ['P7D', 'P14D', 'P19D']) {
       expect(row('phq9-check-in', offset)).toMatchObject({ anchor: 'course-end', visitKinds: ['iv-infusion', 'im-injection'] });
     }
-    expect(row('booster-due', 'P28D')).toMatchObject({ anchor: 'course-end', visitKinds: ['iv-infusion', 'im-injection'] });
+    // "Booster due at +28 days, then monthly": every four weeks, three times.
+    for (const offset of ['P28D', 'P56D', 'P84D']) {
+      expect(row('booster-due', offset)).toMatchObject({ anchor: 'course-end', visitKinds: ['iv-infusion', 'im-injection'] });
+    }
+    expect(DEFAULT_MESSAGE_PLAN.filter((e) => e.kind === 'booster-due')).toHaveLength(3);
     expect(DEFAULT_MESSAGE_PLAN.map((e) => e.kind)).not.toContain('crisis-resources');
   });
 });

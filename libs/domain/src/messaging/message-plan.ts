@@ -44,6 +44,9 @@ const INDUCTION_KINDS = ['iv-infusion', 'im-injection'];
  * reminders that cut missed visits most (Steiner 2018); the course-end check-ins at +7, +14 and
  * +19 days bracket the ~19-day average time to relapse after an induction series. Course-end
  * entries are limited to IV and IM inductions; Spravato's course runs into maintenance instead.
+ * "Booster due at +28 days, then monthly" is three explicit entries four weeks apart (the
+ * iv-booster interval): bounded, visible in the plan, and each one is withdrawn once the patient
+ * has a booster booked (see MessageSchedulerListener).
  * `ride-second-request` is not in the plan: the T−24 h reminder's workflow sends it only when
  * the ride is still unconfirmed.
  */
@@ -59,6 +62,8 @@ export const DEFAULT_MESSAGE_PLAN: readonly MessagePlanEntry[] = Object.freeze([
   { kind: 'phq9-check-in', visitKinds: [...INDUCTION_KINDS], offset: 'P14D', anchor: 'course-end' },
   { kind: 'phq9-check-in', visitKinds: [...INDUCTION_KINDS], offset: 'P19D', anchor: 'course-end' },
   { kind: 'booster-due', visitKinds: [...INDUCTION_KINDS], offset: 'P28D', anchor: 'course-end' },
+  { kind: 'booster-due', visitKinds: [...INDUCTION_KINDS], offset: 'P56D', anchor: 'course-end' },
+  { kind: 'booster-due', visitKinds: [...INDUCTION_KINDS], offset: 'P84D', anchor: 'course-end' },
 ] satisfies MessagePlanEntry[]);
 
 /** A parsed offset: calendar part (days) and exact part (ms), with a sign. */

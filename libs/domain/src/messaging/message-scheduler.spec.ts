@@ -44,6 +44,8 @@ describe('scheduleMessages: the default plan', () => {
       ['phq9-check-in', 'P14D', '2027-04-03T11:30', ''],
       ['phq9-check-in', 'P19D', '2027-04-08T11:30', ''],
       ['booster-due', 'P28D', '2027-04-17T11:30', ''],
+      ['booster-due', 'P56D', '2027-05-15T11:30', ''],
+      ['booster-due', 'P84D', '2027-06-12T11:30', ''],
     ]);
   });
 

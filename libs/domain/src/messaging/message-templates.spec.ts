@@ -116,7 +116,7 @@ describe('renderMessage: inputs that would leak', () => {
 
   it('renders the exact SMS, with and without a link', () => {
     expect(renderMessage('reminder', ctx, 'sms').body).toBe(
-      'Northside Wellness: reminder of your visit on Tue, Mar 9 at 10:00 AM. Details: https://go.example.com/a/x1',
+      'Northside Wellness: reminder of your visit on Tue, Mar 9 at 10:00 AM. Tap to confirm you are coming: https://go.example.com/a/x1',
     );
     expect(renderMessage('reminder', { ...ctx, actionUrl: undefined }, 'sms').body).toBe(
       'Northside Wellness: reminder of your visit on Tue, Mar 9 at 10:00 AM.',

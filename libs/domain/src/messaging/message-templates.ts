@@ -126,13 +126,13 @@ const TEMPLATES: Record<MessageKind, Template> = {
   reminder: {
     subject: 'Reminder: your visit on {d} at {t}',
     sms: '{c}: reminder of your visit on {d} at {t}.',
-    smsLink: 'Details:',
+    smsLink: 'Tap to confirm you are coming:',
     email: 'This is a reminder of your visit at {c} on {d} at {t}.',
   },
   'final-reminder': {
     subject: 'See you at {t}',
     sms: '{c}: see you on {d} at {t}.',
-    smsLink: 'Details:',
+    smsLink: 'Tap to confirm:',
     email: 'We look forward to seeing you at {c} on {d} at {t}.',
   },
   'side-effects-check-in': {
