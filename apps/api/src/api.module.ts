@@ -13,6 +13,7 @@ import { ClinicalHttpModule } from './clinical/clinical-http.module';
 import { SchedulingHttpModule } from './scheduling/scheduling-http.module';
 import { CoursesHttpModule } from './courses/courses-http.module';
 import { MessagingHttpModule } from './messaging/messaging-http.module';
+import { WaitlistHttpModule } from './waitlist/waitlist-http.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 
@@ -32,6 +33,7 @@ import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
     ClinicalHttpModule,
     CoursesHttpModule,
     MessagingHttpModule,
+    WaitlistHttpModule,
   ],
 })
 export class ApiModule implements NestModule {

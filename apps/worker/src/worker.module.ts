@@ -15,8 +15,18 @@ import { ExpireHoldHandler } from '@chairtime/courses';
 import { SchedulingModule } from '@chairtime/scheduling';
 import { AuditModule, PurgeAuditHandler } from '@chairtime/audit';
 import { MessagingModule, RideCheckHandler, SendMessageHandler } from '@chairtime/messaging';
+import { ExpireWaitlistOfferHandler, OfferFreedTimeHandler, WaitlistModule } from '@chairtime/waitlist';
 
-const HANDLERS = [ReconcileHandler, PurgeOutboxHandler, ExpireHoldHandler, PurgeAuditHandler, SendMessageHandler, RideCheckHandler];
+const HANDLERS = [
+  ReconcileHandler,
+  PurgeOutboxHandler,
+  ExpireHoldHandler,
+  PurgeAuditHandler,
+  SendMessageHandler,
+  RideCheckHandler,
+  OfferFreedTimeHandler,
+  ExpireWaitlistOfferHandler,
+];
 
 @Module({
   imports: [
@@ -29,6 +39,8 @@ const HANDLERS = [ReconcileHandler, PurgeOutboxHandler, ExpireHoldHandler, Purge
     SchedulingModule,
     // Plans messages for appointment changes made by worker jobs (hold expiry, ...).
     MessagingModule,
+    // Records chair time freed by worker-made changes (hold expiry) for the waitlist.
+    WaitlistModule,
   ],
   providers: [
     { provide: Metrics, useFactory: () => new Metrics('worker') },

@@ -7,7 +7,7 @@ import { inTransaction } from '@chairtime/persistence';
 import { AppointmentEvents } from '@chairtime/scheduling';
 import { Appointment } from '@chairtime/scheduling/entities';
 import { ActionTokenUse } from './entities';
-import { verifyActionToken } from './action-tokens';
+import { ActionClaims, ActionPurpose, verifyActionToken } from './action-tokens';
 
 /** `GET /v1/actions/:token`: what the token does, nothing identifying. */
 export interface ActionDescription {
@@ -23,9 +23,20 @@ export interface ActionAnswer {
   driverPhone?: string;
 }
 
+/**
+ * A purpose owned by another module (the waitlist's offer claims), registered at its init: that
+ * module's tables and rules decide, and messaging need not depend on it.
+ */
+export interface ActionDelegate {
+  describe(claims: ActionClaims): Promise<ActionDescription>;
+  perform(claims: ActionClaims, requestId: string | null): Promise<void>;
+}
+
 /** One-tap actions from patient messages: signed, single-purpose, expiring, single-use. */
 @Injectable()
 export class ActionService {
+  private readonly delegates = new Map<ActionPurpose, ActionDelegate>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: AppointmentEvents,
@@ -34,8 +45,15 @@ export class ActionService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** Hands a purpose to the module that owns it. */
+  delegate(purpose: ActionPurpose, delegate: ActionDelegate): void {
+    this.delegates.set(purpose, delegate);
+  }
+
   async describe(token: string): Promise<ActionDescription> {
     const c = verifyActionToken(this.config.jwtSecret, token, this.clock.now());
+    const delegate = this.delegates.get(c.purpose);
+    if (delegate) return delegate.describe(c);
     const appt = await this.dataSource.manager.findOne(Appointment, { where: { id: c.appointmentId } });
     if (!appt) throw new DomainError('not-found', 'Action not found');
     const used = await this.dataSource.manager.exists(ActionTokenUse, { where: { jti: c.jti } });
@@ -45,6 +63,11 @@ export class ActionService {
   /** Performs the action once; a second use is 409. */
   async perform(token: string, answer: ActionAnswer, requestId: string | null): Promise<{ purpose: string; done: true }> {
     const c = verifyActionToken(this.config.jwtSecret, token, this.clock.now());
+    const delegate = this.delegates.get(c.purpose);
+    if (delegate) {
+      await delegate.perform(c, requestId);
+      return { purpose: c.purpose, done: true };
+    }
     if (c.purpose === 'check-in-answer') throw new DomainError('rule-violation', 'Check-in answers are not accepted through this link yet');
     return inTransaction(this.dataSource, async (em) => {
       const now = new Date(this.clock.now());

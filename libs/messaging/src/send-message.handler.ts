@@ -87,6 +87,26 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage> {
     return { outcome: 'sent', channel: r.channel, latenessMs: now - r.sendAtMs, sendAtMs: r.sendAtMs };
   }
 
+  /**
+   * The claim link of a waitlist offer's message, valid until the offer expires; null when the
+   * offer was claimed, lost or expired meanwhile (the message would announce a time that is gone).
+   */
+  private async offerLink(em: EntityManager, messageId: string): Promise<string | null> {
+    const [offer] = (await em.query(
+      `SELECT id, appointment_id, expires_at FROM waitlist_offer WHERE message_id = $1 AND status = 'offered' AND expires_at > $2`,
+      [messageId, new Date(this.clock.now())],
+    )) as { id: string; appointment_id: string; expires_at: Date }[];
+    if (!offer) return null;
+    const exp = Math.floor(offer.expires_at.getTime() / 1000);
+    const token = issueActionToken(this.config.jwtSecret, {
+      purpose: 'claim-waitlist-offer',
+      appointmentId: offer.appointment_id,
+      offerId: offer.id,
+      exp,
+    });
+    return `/v1/actions/${token}`;
+  }
+
   private async send(em: EntityManager, messageId: string): Promise<SendResult> {
     const msg = await em.findOne(Message, { where: { id: messageId }, lock: { mode: 'pessimistic_write' } });
     if (!msg || msg.status !== 'scheduled') return { outcome: 'noop', channel: msg?.channel ?? 'log', latenessMs: 0, sendAtMs: 0 };
@@ -99,6 +119,11 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage> {
     if (patient.consent?.[msg.channel as MessageChannel] !== true) {
       await em.update(Message, { id: msg.id }, { status: 'skipped', skipReason: 'no-consent' });
       return { outcome: 'skipped', channel: msg.channel, latenessMs: 0, sendAtMs: 0 };
+    }
+    const offerUrl = msg.kind === 'waitlist-offer' ? await this.offerLink(em, msg.id) : undefined;
+    if (offerUrl === null) {
+      await em.update(Message, { id: msg.id }, { status: 'superseded' });
+      return { outcome: 'superseded', channel: msg.channel, latenessMs: 0, sendAtMs: 0 };
     }
     const key = ledgerKey(msg);
     const inserted = (await em.query(
@@ -115,9 +140,10 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage> {
     const zone = patient.timezone ?? clinic.timezone;
     const at = appt ? appt.startsAt.getTime() : msg.plannedAt.getTime();
     const actionUrl =
-      appt && RIDE_KINDS.has(msg.kind)
+      offerUrl ??
+      (appt && RIDE_KINDS.has(msg.kind)
         ? `/v1/actions/${issueActionToken(this.config.jwtSecret, { purpose: 'confirm-ride', appointmentId: appt.id, exp: Math.floor(at / 1000) })}`
-        : undefined;
+        : undefined);
     const rendered = renderMessage(msg.kind as MessageKind, { clinicName: clinic.name, ...localDateAndTime(at, zone), actionUrl }, 'sms');
     const sendAtMs = msg.sendAt.getTime();
     if (msg.channel === 'sms' && this.config.sms && patient.phone) {
