@@ -2,9 +2,9 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
-import { FixedClock, OFFER_MINUTES } from '@chairtime/domain';
+import { findForbiddenWords, FixedClock, OFFER_MINUTES } from '@chairtime/domain';
 import { Role } from '@chairtime/identity';
-import { issueActionToken } from '@chairtime/messaging';
+import { SendMessageHandler } from '@chairtime/messaging';
 import { ExpireWaitlistOfferHandler, OfferFreedTimeHandler } from '@chairtime/waitlist';
 import { asPatient, asStaff } from '../support/auth';
 import { inductionStarts, localIso, newClinic, newPatient, startCoursesApi, TestClinic } from '../support/courses-factories';
@@ -99,6 +99,8 @@ describe('waitlist (e2e)', () => {
     let cancelled: { id: string; chairId: string };
     let a: Waiter, b: Waiter, c: Waiter, d: Waiter, e: Waiter, f: Waiter;
     let freedId: string;
+    /** The one-tap link each offer's message carried, by offer id. */
+    const links = new Map<string, string>();
 
     beforeAll(async () => {
       const x = await newPatient(ds, clinic.id);
@@ -152,6 +154,27 @@ describe('waitlist (e2e)', () => {
       );
       expect(Number(jobs.n)).toBe(3);
 
+      // The worker's send handler (the real class, here on the API's data source and clock) sends
+      // each offer through the log channel with its claim link.
+      const sender = new SendMessageHandler(ds, clock, app.get<AppConfig>(APP_CONFIG));
+      for (const o of offers) {
+        await sender.handle({ messageId: o.message_id });
+        const [sent] = await ds.query<{ status: string; rendered_body: string }[]>(
+          `SELECT status, rendered_body FROM message WHERE id = $1`,
+          [o.message_id],
+        );
+        expect(sent.status).toBe('sent');
+        expect(sent.rendered_body).toMatch(
+          /^Clinic [0-9a-f]{8}: an earlier time opened up on Fri, Mar 5 at 10:00 AM\. Tap to take it: \/v1\/actions\/\S+$/,
+        );
+        expect(findForbiddenWords(sent.rendered_body)).toEqual([]);
+        const link = sent.rendered_body.split(' ').pop() as string;
+        links.set(o.id, link);
+        const described = await http.get(link).expect(200);
+        expect(described.body).toEqual({ purpose: 'claim-waitlist-offer', startsAt: FREED, expiresAt: expect.any(String), used: false });
+        expect(Date.parse(described.body.expiresAt)).toBe(NOW + OFFER_MINUTES * 60_000);
+      }
+
       const mine = await http
         .get(`/v1/clinics/${clinic.id}/waitlist/${a.entryId}`)
         .set(asPatient(app, a.patientId, clinic.id))
@@ -173,20 +196,11 @@ describe('waitlist (e2e)', () => {
       const offers = await offersOf(freedId);
       const byEntry = new Map([a, d, e].map((w) => [w.entryId, w]));
       const before = new Map(await Promise.all([a, d, e].map(async (w) => [w.courseId, await visitsOf(w.courseId)] as const)));
-      const { jwtSecret } = app.get<AppConfig>(APP_CONFIG);
       const claims = Array.from({ length: 10 }, (_, i) => {
         const offer = offers[i % 3];
         const w = byEntry.get(offer.entry_id)!;
-        if (i >= 6) {
-          // The message's one-tap link (no login): the same claim through /v1/actions.
-          const token = issueActionToken(jwtSecret, {
-            purpose: 'claim-waitlist-offer',
-            appointmentId: offer.appointment_id,
-            offerId: offer.id,
-            exp: Math.floor((NOW + 3600_000) / 1000),
-          });
-          return http.post(`/v1/actions/${token}`).send({});
-        }
+        // Some claim in the app, some through the message's one-tap link (no login).
+        if (i >= 6) return http.post(links.get(offer.id)!).send({});
         return http.post(`/v1/waitlist/offers/${offer.id}/claim`).set(asPatient(app, w.patientId, clinic.id));
       });
       const results = await Promise.all(claims);
@@ -215,16 +229,13 @@ describe('waitlist (e2e)', () => {
       for (const s of statuses) expect(s.status).toBe(s.id === winner.entry_id ? 'fulfilled' : 'waiting');
       const [freed] = await ds.query<{ status: string }[]>(`SELECT status FROM freed_chair_time WHERE id = $1`, [freedId]);
       expect(freed.status).toBe('claimed');
-      // The losers' unsent offer messages are withdrawn; the winner's visit left its old time free in turn.
-      const unsent = await ds.query<{ status: string }[]>(`SELECT status FROM message WHERE id = ANY($1)`, [
-        after.filter((o) => o.status === 'gone').map((o) => o.message_id),
-      ]);
-      expect(unsent.map((m) => m.status)).toEqual(['superseded', 'superseded']);
+      // The winner's visit left its old time free in turn.
       const [moved] = await ds.query<{ starts_at: Date }[]>(`SELECT starts_at FROM freed_chair_time WHERE source_appointment_id = $1`, [
         winner.appointment_id,
       ]);
       expect(moved.starts_at.toISOString()).toBe(before.get(winnerCourse)![0].starts_at.toISOString());
-      // A claim that lost stays lost.
+      // The links now describe used offers; a claim that lost stays lost.
+      for (const o of after) expect((await http.get(links.get(o.id)!).expect(200)).body.used).toBe(true);
       const again = await http
         .post(`/v1/waitlist/offers/${winner.id}/claim`)
         .set(asPatient(app, byEntry.get(winner.entry_id)!.patientId, clinic.id));
@@ -313,6 +324,9 @@ describe('waitlist (e2e)', () => {
       await app.get(ExpireWaitlistOfferHandler).handle(job.payload);
       const [expired] = await offersOf(freedId);
       expect(expired.status).toBe('expired');
+      // Its message was never sent (no worker here): it is withdrawn, not sent late.
+      const [message] = await ds.query<{ status: string }[]>(`SELECT status FROM message WHERE id = $1`, [expired.message_id]);
+      expect(message.status).toBe('superseded');
       const [entry] = await ds.query<{ status: string }[]>(`SELECT status FROM waitlist_entry WHERE id = $1`, [g.entryId]);
       expect(entry.status).toBe('waiting');
       const reoffers = await ds.query<{ payload: { freedId: string } }[]>(

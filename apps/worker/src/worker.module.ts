@@ -17,16 +17,9 @@ import { AuditModule, PurgeAuditHandler } from '@chairtime/audit';
 import { MessagingModule, RideCheckHandler, SendMessageHandler } from '@chairtime/messaging';
 import { ExpireWaitlistOfferHandler, OfferFreedTimeHandler, WaitlistModule } from '@chairtime/waitlist';
 
-const HANDLERS = [
-  ReconcileHandler,
-  PurgeOutboxHandler,
-  ExpireHoldHandler,
-  PurgeAuditHandler,
-  SendMessageHandler,
-  RideCheckHandler,
-  OfferFreedTimeHandler,
-  ExpireWaitlistOfferHandler,
-];
+const HANDLERS = [ReconcileHandler, PurgeOutboxHandler, ExpireHoldHandler, PurgeAuditHandler, SendMessageHandler, RideCheckHandler];
+/** Handlers provided (with their dependencies) by feature modules the worker imports. */
+const MODULE_HANDLERS = [OfferFreedTimeHandler, ExpireWaitlistOfferHandler];
 
 @Module({
   imports: [
@@ -45,7 +38,7 @@ const HANDLERS = [
   providers: [
     { provide: Metrics, useFactory: () => new Metrics('worker') },
     ...HANDLERS,
-    { provide: JOB_HANDLERS, inject: HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers },
+    { provide: JOB_HANDLERS, inject: [...HANDLERS, ...MODULE_HANDLERS], useFactory: (...handlers: JobHandler[]) => handlers },
     JobDispatcher,
     MetricsPublisher,
     OutboxRelayService,
