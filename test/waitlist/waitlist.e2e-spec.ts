@@ -377,6 +377,23 @@ describe('waitlist (e2e)', () => {
     });
   });
 
+  it('releasing a held series frees each of its chair times', async () => {
+    const patientId = await newPatient(ds, clinic.id);
+    const course = await http
+      .post('/v1/courses')
+      .set(scheduler())
+      .send({ patientId, clinicId: clinic.id, protocolKey: 'iv-induction' })
+      .expect(201);
+    const visits = inductionStarts('2027-04-19', '10:00', ZONE).map((startsAt, i) => ({ sequence: i + 1, startsAt }));
+    const held = await http.post(`/v1/courses/${course.body.id}/bookings`).set(scheduler()).send({ visits, hold: true }).expect(201);
+    await http.delete(`/v1/courses/${course.body.id}/bookings/${held.body.bookingId}`).set(scheduler()).expect(204);
+    const freed = await ds.query<{ starts_at: Date }[]>(
+      `SELECT starts_at FROM freed_chair_time WHERE source_appointment_id = ANY($1) ORDER BY starts_at`,
+      [held.body.appointments.map((a: { id: string }) => a.id)],
+    );
+    expect(freed.map((f) => f.starts_at.toISOString())).toEqual(visits.map((v) => v.startsAt));
+  });
+
   describe('bad input writes nothing', () => {
     let w: Waiter;
     beforeAll(async () => {
