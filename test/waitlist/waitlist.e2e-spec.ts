@@ -9,8 +9,8 @@ import { ExpireWaitlistOfferHandler, OfferFreedTimeHandler } from '@chairtime/wa
 import { asPatient, asStaff } from '../support/auth';
 import { inductionStarts, localIso, newClinic, newPatient, startCoursesApi, TestClinic } from '../support/courses-factories';
 
-// Monday 2027-03-01 07:00 in New York.
-const NOW = Date.parse('2027-03-01T12:00:00Z');
+// Monday 2027-03-01 09:00 in New York: past quiet hours, so offers go out at once.
+const NOW = Date.parse('2027-03-01T14:00:00Z');
 const ZONE = 'America/New_York';
 /** The visit that is cancelled: Friday 2027-03-05 10:00. */
 const FREED = localIso('2027-03-05', '10:00', ZONE);

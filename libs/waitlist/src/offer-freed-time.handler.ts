@@ -6,15 +6,16 @@ import {
   Clock,
   findWaitlistFit,
   MessageChannel,
-  OFFER_MINUTES,
   OFFERS_PER_FREED_TIME,
+  offerTiming,
+  QuietWindow,
   WaitingCourse,
 } from '@chairtime/domain';
 import { enqueue, jobId, JobHandler, JobName, JobPayloads } from '@chairtime/jobs';
 import { inTransaction } from '@chairtime/persistence';
 import { ProtocolService } from '@chairtime/courses';
 import { Course } from '@chairtime/courses/entities';
-import { Appointment, Chair, Clinic, VisitKind } from '@chairtime/scheduling/entities';
+import { Appointment, Chair, Clinic, DEFAULT_CLINIC_SETTINGS, VisitKind } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Message } from '@chairtime/messaging/entities';
 import { sendJobId } from '@chairtime/messaging';
@@ -73,7 +74,8 @@ export class OfferFreedTimeHandler implements JobHandler<JobName.OfferFreedTime>
       const entries = await this.waiting(em, freed, after);
       for (const entry of entries) {
         const fit = await this.fit(em, entry, freed, chair, clinic.timezone, now);
-        if (fit) offers.push(await this.create(em, entry, freed, fit, now));
+        const offer = fit ? await this.create(em, clinic, entry, freed, fit, now) : null;
+        if (offer) offers.push(offer);
         if (offers.length === wanted) break;
       }
       if (entries.length < BATCH) break;
@@ -129,15 +131,22 @@ export class OfferFreedTimeHandler implements JobHandler<JobName.OfferFreedTime>
     return findWaitlistFit({ start: freed.startsAt.getTime(), chairCapabilities: chair.capabilities }, waiting, zone);
   }
 
-  /** The offer, the entry's new status, the message with its send job, and the expiry job. */
+  /**
+   * The offer, the entry's new status, the message with its send job, and the expiry job; none
+   * when quiet hours would hold the message until after the offered start.
+   */
   private async create(
     em: EntityManager,
+    clinic: Clinic,
     entry: WaitlistEntry,
     freed: FreedChairTime,
     fit: { visitId: string },
     now: number,
-  ): Promise<WaitlistOffer> {
+  ): Promise<WaitlistOffer | null> {
     const patient = await em.findOneOrFail(Patient, { where: { id: entry.patientId } });
+    const quiet = new QuietWindow(clinic.settings?.quietHours ?? DEFAULT_CLINIC_SETTINGS.quietHours, patient.timezone ?? clinic.timezone);
+    const timing = offerTiming(now, freed.startsAt.getTime(), quiet);
+    if (!timing) return null;
     const channel: MessageChannel = patient.contactPreference;
     const consented = patient.consent?.[channel] === true;
     const message = await em.save(
@@ -152,7 +161,7 @@ export class OfferFreedTimeHandler implements JobHandler<JobName.OfferFreedTime>
         offset: 'PT0S',
         // A message without a visit shows its planned time: here, the offered start.
         plannedAt: freed.startsAt,
-        sendAt: new Date(now),
+        sendAt: new Date(timing.sendAt),
         status: consented ? 'scheduled' : 'skipped',
         skipReason: consented ? null : 'no-consent',
         appointmentVersion: null,
@@ -167,7 +176,7 @@ export class OfferFreedTimeHandler implements JobHandler<JobName.OfferFreedTime>
         appointmentId: fit.visitId,
         startsAt: freed.startsAt,
         chairId: freed.chairId,
-        expiresAt: new Date(now + OFFER_MINUTES * 60_000),
+        expiresAt: new Date(timing.expiresAt),
         status: 'offered',
         messageId: message.id,
       }),
@@ -178,6 +187,7 @@ export class OfferFreedTimeHandler implements JobHandler<JobName.OfferFreedTime>
         name: JobName.SendMessage,
         jobId: sendJobId(message.id),
         payload: { messageId: message.id },
+        runAt: message.sendAt,
         clinicId: entry.clinicId,
       });
     }

@@ -2,7 +2,16 @@ import fc from 'fast-check';
 import { DomainError } from '../shared/domain-error';
 import { findDefaultProtocol } from '../protocols/default-protocols';
 import { localToInstant } from '../time';
-import { assertWaitWindow, CourseVisit, findWaitlistFit, MAX_WAIT_WINDOW_DAYS, WaitingCourse } from './waitlist-fit';
+import { QuietWindow } from '../messaging/quiet-hours';
+import {
+  assertWaitWindow,
+  CourseVisit,
+  findWaitlistFit,
+  MAX_WAIT_WINDOW_DAYS,
+  OFFER_MINUTES,
+  offerTiming,
+  WaitingCourse,
+} from './waitlist-fit';
 
 const ZONE = 'America/New_York';
 const IV = findDefaultProtocol('iv-induction')!;
@@ -123,5 +132,29 @@ describe('assertWaitWindow', () => {
   });
   it('names latest when the window spans more than the maximum', () => {
     expect(field(() => assertWaitWindow(now, now + MAX_WAIT_WINDOW_DAYS * DAY + 1, now))).toBe('latest');
+  });
+});
+
+describe('offerTiming', () => {
+  const quiet = new QuietWindow({ from: '21:00', to: '08:00' }, ZONE);
+  const MIN = 60_000;
+
+  it('sends at once in the day and gives the full claim window', () => {
+    const now = at('2027-03-01', '12:00');
+    expect(offerTiming(now, at('2027-03-05'), quiet)).toEqual({ sendAt: now, expiresAt: now + OFFER_MINUTES * MIN });
+  });
+  it('holds a night-time offer until quiet hours end, and the window runs from then', () => {
+    const morning = at('2027-03-02', '08:00');
+    expect(offerTiming(at('2027-03-01', '22:30'), at('2027-03-05'), quiet)).toEqual({
+      sendAt: morning,
+      expiresAt: morning + OFFER_MINUTES * MIN,
+    });
+  });
+  it('never lets an offer outlive the offered start', () => {
+    const now = at('2027-03-01', '12:00');
+    expect(offerTiming(now, now + 10 * MIN, quiet)).toEqual({ sendAt: now, expiresAt: now + 10 * MIN });
+  });
+  it('makes no offer that could only be sent after the start', () => {
+    expect(offerTiming(at('2027-03-01', '22:30'), at('2027-03-02', '08:00'), quiet)).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { DomainError } from '../shared/domain-error';
 import { validateMovedSeries } from '../protocols/series-move';
+import type { QuietWindow } from '../messaging/quiet-hours';
 import type { Protocol } from '../protocols/protocol.types';
 
 /** How many waiting patients one freed chair time is offered to at once (first claim wins). */
@@ -83,4 +84,21 @@ export function assertWaitWindow(earliest: number, latest: number, now: number):
   if (latest - earliest > MAX_WAIT_WINDOW_DAYS * 86_400_000) {
     throw new DomainError('validation', `the window may span at most ${MAX_WAIT_WINDOW_DAYS} days`, { path: 'latest' });
   }
+}
+
+/** When an offer's message goes out and until when the offer can be claimed. */
+export interface OfferTiming {
+  sendAt: number;
+  expiresAt: number;
+}
+
+/**
+ * An offer is an ordinary message, so quiet hours hold it back until the patient's morning; its
+ * {@link OFFER_MINUTES} run from when it is sent, never past the offered start. Null when the
+ * message could not go out before the start: the offer would be useless.
+ */
+export function offerTiming(now: number, freedStart: number, quiet: Pick<QuietWindow, 'nextAllowed'>): OfferTiming | null {
+  const sendAt = quiet.nextAllowed(now);
+  if (sendAt >= freedStart) return null;
+  return { sendAt, expiresAt: Math.min(sendAt + OFFER_MINUTES * 60_000, freedStart) };
 }
