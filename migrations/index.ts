@@ -8,6 +8,7 @@ import { Clinical1795937880431 } from './1795937880431-Clinical';
 import { Messaging1795939143140 } from './1795939143140-Messaging';
 import { BookingCancelled1796000004000 } from './1796000004000-BookingCancelled';
 import { FollowUps1796000001000 } from './1796000001000-FollowUps';
+import { Waitlist1796000002000 } from './1796000002000-Waitlist';
 
 /** Every migration, in order. Listed explicitly (not globbed) so the compiled apps find them. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Messaging1795939143140,
   BookingCancelled1796000004000,
   FollowUps1796000001000,
+  Waitlist1796000002000,
 ];

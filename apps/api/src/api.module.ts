@@ -13,6 +13,7 @@ import { ClinicalHttpModule } from './clinical/clinical-http.module';
 import { SchedulingHttpModule } from './scheduling/scheduling-http.module';
 import { CoursesHttpModule } from './courses/courses-http.module';
 import { MessagingHttpModule } from './messaging/messaging-http.module';
+import { WaitlistHttpModule } from './waitlist/waitlist-http.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { AdminQueuesModule } from './admin/admin-queues.module';
@@ -34,6 +35,7 @@ import { AdminQueuesModule } from './admin/admin-queues.module';
     CoursesHttpModule,
     MessagingHttpModule,
     AdminQueuesModule,
+    WaitlistHttpModule,
   ],
 })
 export class ApiModule implements NestModule {

@@ -15,8 +15,11 @@ import { ExpireHoldHandler } from '@chairtime/courses';
 import { SchedulingModule } from '@chairtime/scheduling';
 import { AuditModule, PurgeAuditHandler } from '@chairtime/audit';
 import { MessagingModule, RideCheckHandler, SendMessageHandler } from '@chairtime/messaging';
+import { ExpireWaitlistOfferHandler, OfferFreedTimeHandler, WaitlistModule } from '@chairtime/waitlist';
 
 const HANDLERS = [ReconcileHandler, PurgeOutboxHandler, ExpireHoldHandler, PurgeAuditHandler, SendMessageHandler, RideCheckHandler];
+/** Handlers provided (with their dependencies) by feature modules the worker imports. */
+const MODULE_HANDLERS = [OfferFreedTimeHandler, ExpireWaitlistOfferHandler];
 
 @Module({
   imports: [
@@ -29,11 +32,13 @@ const HANDLERS = [ReconcileHandler, PurgeOutboxHandler, ExpireHoldHandler, Purge
     SchedulingModule,
     // Plans messages for appointment changes made by worker jobs (hold expiry, ...).
     MessagingModule,
+    // Records chair time freed by worker-made changes (hold expiry) for the waitlist.
+    WaitlistModule,
   ],
   providers: [
     { provide: Metrics, useFactory: () => new Metrics('worker') },
     ...HANDLERS,
-    { provide: JOB_HANDLERS, inject: HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers },
+    { provide: JOB_HANDLERS, inject: [...HANDLERS, ...MODULE_HANDLERS], useFactory: (...handlers: JobHandler[]) => handlers },
     JobDispatcher,
     MetricsPublisher,
     OutboxRelayService,

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { DomainError, validateSeries } from '@chairtime/domain';
+import { DomainError, validateMovedSeries } from '@chairtime/domain';
 import { Appointment, Clinic, RescheduleGuards } from '@chairtime/scheduling';
 import { Course } from './entities';
 import { ProtocolService } from './protocol.service';
@@ -37,12 +37,7 @@ export class CourseRescheduleGuard implements OnModuleInit {
       start: v.id === appointment.id ? startsAt.getTime() : v.startsAt.getTime(),
     }));
     if (!visits.some((v) => v.id === appointment.id)) series.push({ sequence: appointment.sequence, start: startsAt.getTime() });
-    // A course whose visits were partly cancelled is checked as a partial set: counts become upper bounds.
-    const complete = series.length === protocol.rules.visitCount;
-    const violations = validateSeries(protocol, series, clinic.timezone, {
-      anchor: course.anchorAt ? course.anchorAt.getTime() : undefined,
-      requireComplete: complete,
-    }).filter((v) => complete || (v.code !== 'sequence' && v.code !== 'visit-count'));
+    const violations = validateMovedSeries(protocol, series, clinic.timezone, course.anchorAt ? course.anchorAt.getTime() : undefined);
     if (violations.length > 0) {
       throw new DomainError('rule-violation', `The move breaks the ${protocol.key} protocol`, {
         violations: violations.map((v) => ({ code: v.code, sequence: v.sequence, message: v.message })),

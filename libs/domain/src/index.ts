@@ -7,3 +7,4 @@ export * from './messaging';
 export * from './shared/state-machine';
 export * from './protocols';
 export * from './planning';
+export * from './waitlist';

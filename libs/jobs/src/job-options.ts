@@ -14,6 +14,8 @@ const TUNING: Record<JobName, Tuning> = {
   [JobName.ExpireHold]: { attempts: 5, backoffMs: 5_000 },
   [JobName.SendMessage]: { attempts: 5, backoffMs: 5_000 },
   [JobName.RideCheck]: { attempts: 5, backoffMs: 5_000 },
+  [JobName.OfferFreedTime]: { attempts: 5, backoffMs: 2_000 },
+  [JobName.ExpireWaitlistOffer]: { attempts: 5, backoffMs: 5_000 },
 };
 
 /** A job id BullMQ accepts: BullMQ 6 refuses ':' in custom ids, so parts are joined with '-'. */

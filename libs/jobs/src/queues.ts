@@ -22,6 +22,10 @@ export enum JobName {
   SendMessage = 'send-message',
   /** Ride-home escalation of a visit at T−24 h / T−3 h (messaging); skips when the visit changed. */
   RideCheck = 'ride-check',
+  /** Offers chair time a change freed to fitting waitlist entries (waitlist); re-reads the freed row. */
+  OfferFreedTime = 'offer-freed-time',
+  /** Marks an unclaimed waitlist offer expired (waitlist); claims already refuse it by the clock. */
+  ExpireWaitlistOffer = 'expire-waitlist-offer',
 }
 
 /** Which queue each job runs on: one table, checked at worker start-up. */
@@ -32,6 +36,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.ExpireHold]: QueueName.Workflows,
   [JobName.SendMessage]: QueueName.Messages,
   [JobName.RideCheck]: QueueName.Workflows,
+  [JobName.OfferFreedTime]: QueueName.Workflows,
+  [JobName.ExpireWaitlistOffer]: QueueName.Workflows,
 };
 
 /** Job payloads carry ids only — never names, phones or clinical words (they sit in Redis). */
@@ -42,4 +48,6 @@ export interface JobPayloads {
   [JobName.ExpireHold]: { bookingId: string };
   [JobName.SendMessage]: { messageId: string };
   [JobName.RideCheck]: { appointmentId: string; version: number; stage: 't-24h' | 't-3h' };
+  [JobName.OfferFreedTime]: { freedId: string };
+  [JobName.ExpireWaitlistOffer]: { offerId: string };
 }

@@ -2,7 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '@chairtime/domain';
 
 /** What a one-tap token may do; each token does exactly one. */
-export type ActionPurpose = 'confirm-ride' | 'confirm-attendance' | 'check-in-answer';
+export type ActionPurpose = 'confirm-ride' | 'confirm-attendance' | 'check-in-answer' | 'claim-waitlist-offer';
 
 /** The signed claims of a token: ids only, no PHI (the token sits in an SMS). */
 export interface ActionClaims {
@@ -10,6 +10,8 @@ export interface ActionClaims {
   jti: string;
   purpose: ActionPurpose;
   appointmentId: string;
+  /** For `claim-waitlist-offer`: the offer claimed (the appointment is the visit it moves). */
+  offerId?: string;
   /** Expiry, epoch seconds. */
   exp: number;
   /** `check-in-answer`: the check-in message being answered (its kind says which form). */

@@ -8,7 +8,7 @@ import { inTransaction } from '@chairtime/persistence';
 import { AppointmentEvents } from '@chairtime/scheduling';
 import { Appointment } from '@chairtime/scheduling/entities';
 import { ActionTokenUse, CheckInAnswer, Message } from './entities';
-import { ActionClaims, verifyActionToken } from './action-tokens';
+import { ActionClaims, ActionPurpose, verifyActionToken } from './action-tokens';
 import { ATTENDANCE_CONFIRMED_FLAG } from './message-links';
 
 /** `GET /v1/actions/:token`: what the token does, nothing identifying. */
@@ -31,6 +31,15 @@ export interface ActionAnswer {
   suicidalThoughts?: boolean;
 }
 
+/**
+ * A purpose owned by another module (the waitlist's offer claims), registered at its init: that
+ * module's tables and rules decide, and messaging need not depend on it.
+ */
+export interface ActionDelegate {
+  describe(claims: ActionClaims): Promise<ActionDescription>;
+  perform(claims: ActionClaims, requestId: string | null): Promise<void>;
+}
+
 /** Result of `POST /v1/actions/:token`. */
 export interface ActionResult {
   purpose: string;
@@ -48,6 +57,8 @@ const notFound = () => new DomainError('not-found', 'Action not found');
  */
 @Injectable()
 export class ActionService {
+  private readonly delegates = new Map<ActionPurpose, ActionDelegate>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: AppointmentEvents,
@@ -57,8 +68,15 @@ export class ActionService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** Hands a purpose to the module that owns it. */
+  delegate(purpose: ActionPurpose, delegate: ActionDelegate): void {
+    this.delegates.set(purpose, delegate);
+  }
+
   async describe(token: string): Promise<ActionDescription> {
     const c = verifyActionToken(this.config.jwtSecret, token, this.clock.now());
+    const delegate = this.delegates.get(c.purpose);
+    if (delegate) return delegate.describe(c);
     const em = this.dataSource.manager;
     const appt = await em.findOne(Appointment, { where: { id: c.appointmentId } });
     if (!appt) throw notFound();
@@ -76,6 +94,11 @@ export class ActionService {
   /** Performs the action once; a second use is 409, a bad answer 400 with nothing written. */
   async perform(token: string, answer: ActionAnswer, requestId: string | null): Promise<ActionResult> {
     const c = verifyActionToken(this.config.jwtSecret, token, this.clock.now());
+    const delegate = this.delegates.get(c.purpose);
+    if (delegate) {
+      await delegate.perform(c, requestId);
+      return { purpose: c.purpose, done: true };
+    }
     return inTransaction(this.dataSource, async (em) => {
       let result: ActionResult = { purpose: c.purpose, done: true };
       let appt: Appointment;

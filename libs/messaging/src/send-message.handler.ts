@@ -6,6 +6,7 @@ import { CLOCK, Clock, MessageChannel, MessageKind, localDateAndTime, renderMess
 import { JobHandler, JobName, JobPayloads } from '@chairtime/jobs';
 import { Metrics } from '@chairtime/observability';
 import { Message } from './entities';
+import { issueActionToken } from './action-tokens';
 import { messageActionUrl } from './message-links';
 import { SmsAccount, sendSms } from './sms-client';
 import { createMailTransport, sendEmail } from './email-client';
@@ -160,6 +161,26 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
   }
 
   /**
+   * The claim link of a waitlist offer's message, valid until the offer expires; null when the
+   * offer was claimed, lost or expired meanwhile (the message would announce a time that is gone).
+   */
+  private async offerLink(messageId: string): Promise<string | null> {
+    const [offer] = (await this.dataSource.query(
+      `SELECT id, appointment_id, expires_at FROM waitlist_offer WHERE message_id = $1 AND status = 'offered' AND expires_at > $2`,
+      [messageId, new Date(this.clock.now())],
+    )) as { id: string; appointment_id: string; expires_at: Date }[];
+    if (!offer) return null;
+    const exp = Math.floor(offer.expires_at.getTime() / 1000);
+    const token = issueActionToken(this.config.jwtSecret, {
+      purpose: 'claim-waitlist-offer',
+      appointmentId: offer.appointment_id,
+      offerId: offer.id,
+      exp,
+    });
+    return `/v1/actions/${token}`;
+  }
+
+  /**
    * Two statements, no explicit transaction: load, then claim ({@link CLAIM_SQL}). Skips are
    * single guarded updates. The row lock and the ledger's unique key keep every guarantee of a
    * locked transaction at a third of the round trips.
@@ -171,6 +192,8 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
       return this.close(msg, 'superseded', null);
     }
     if (msg.consent?.[msg.channel as MessageChannel] !== true) return this.close(msg, 'skipped', 'no-consent');
+    const offerUrl = msg.kind === 'waitlist-offer' ? await this.offerLink(msg.id) : undefined;
+    if (offerUrl === null) return this.close(msg, 'superseded', null);
     const key = ledgerKey({
       appointmentId: msg.appointment_id,
       patientId: msg.patient_id,
@@ -182,12 +205,14 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
     const appt = msg.appointment_id && msg.starts_at ? { id: msg.appointment_id, startsAt: msg.starts_at } : null;
     const zone = msg.patient_zone ?? msg.clinic_zone;
     const at = appt ? appt.startsAt.getTime() : msg.planned_at.getTime();
-    const actionUrl = messageActionUrl(
-      this.config.jwtSecret,
-      { id: msg.id, kind: msg.kind, patientId: msg.patient_id, courseId: msg.course_id },
-      appt,
-      this.clock.now(),
-    );
+    const actionUrl =
+      offerUrl ??
+      messageActionUrl(
+        this.config.jwtSecret,
+        { id: msg.id, kind: msg.kind, patientId: msg.patient_id, courseId: msg.course_id },
+        appt,
+        this.clock.now(),
+      );
     const transport = this.transportFor(msg);
     const rendered = renderMessage(
       msg.kind as MessageKind,

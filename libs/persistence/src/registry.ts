@@ -5,6 +5,7 @@ import * as audit from '@chairtime/audit/entities';
 import * as courses from '@chairtime/courses/entities';
 import * as identity from '@chairtime/identity/entities';
 import * as messaging from '@chairtime/messaging/entities';
+import * as waitlist from '@chairtime/waitlist/entities';
 import { MIGRATIONS } from '../../../migrations';
 
 /**
@@ -20,6 +21,7 @@ export const ENTITIES: Function[] = [
   ...entityClasses(courses),
   ...entityClasses(identity),
   ...entityClasses(messaging),
+  ...entityClasses(waitlist),
 ];
 
 /** The classes a module of entities exports (it also exports types and constants). */

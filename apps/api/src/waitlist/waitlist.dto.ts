@@ -1,0 +1,26 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { PageQueryDto } from '../http/page-query.dto';
+
+/** `POST /v1/clinics/:clinicId/waitlist`: wait for sooner chair time for a booked course. */
+export class JoinWaitlistDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  courseId!: string;
+
+  @ApiProperty({ description: 'Earliest start the patient can take (ISO 8601 instant); not in the past', example: '2027-03-02T13:00:00Z' })
+  @IsISO8601({ strict: true })
+  earliest!: string;
+
+  @ApiProperty({ description: 'Latest start (ISO 8601 instant); after earliest, at most 92 days later', example: '2027-03-20T22:00:00Z' })
+  @IsISO8601({ strict: true })
+  latest!: string;
+}
+
+/** `limit`, `cursor` and an optional status filter (default: entries still in line). */
+export class WaitlistPageQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['waiting', 'offered', 'fulfilled', 'withdrawn'] })
+  @IsOptional()
+  @IsIn(['waiting', 'offered', 'fulfilled', 'withdrawn'])
+  status?: 'waiting' | 'offered' | 'fulfilled' | 'withdrawn';
+}

@@ -1,0 +1,3 @@
+export * from './waitlist-entry.entity';
+export * from './freed-chair-time.entity';
+export * from './waitlist-offer.entity';
