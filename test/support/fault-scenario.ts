@@ -91,10 +91,10 @@ export class FaultScenario {
   }
 
   /**
-   * Books one visit per chair at one start time, with a plan that makes message `i` of every visit
-   * due `firstDueS + i * spacingS` seconds from now. Returns how many messages were planned.
+   * Sets a message plan that makes message `i` of every visit starting at the returned time due
+   * `firstDueS + i * spacingS` seconds from now.
    */
-  async bookVisits(firstDueS: number, spacingS = 1): Promise<number> {
+  async planMessages(firstDueS: number, spacingS = 1): Promise<DateTime> {
     const start = this.visitStart();
     const lead = Math.floor((start.toMillis() - Date.now()) / 1000);
     const plan = Array.from({ length: this.options.messagesPerVisit }, (_, i) => ({
@@ -104,18 +104,29 @@ export class FaultScenario {
       anchor: 'start',
     }));
     await request(this.api.getHttpServer()).put(`/v1/clinics/${this.clinic.id}/message-plan`).set(this.scheduler).send(plan).expect(200);
+    return start;
+  }
+
+  /** The body of POST /v1/appointments for a new patient on chair `i` at `start`. */
+  async appointment(i: number, start: DateTime): Promise<Record<string, string>> {
+    const patientId = await seedPatient(this.ds, this.clinic.id);
+    return {
+      patientId,
+      clinicId: this.clinic.id,
+      kind: 'iv-infusion',
+      startsAt: start.toUTC().toISO() as string,
+      chairId: this.clinic.chairIds[i],
+    };
+  }
+
+  /** Books one visit per chair with {@link planMessages}' plan. Returns how many messages were planned. */
+  async bookVisits(firstDueS: number, spacingS = 1): Promise<number> {
+    const start = await this.planMessages(firstDueS, spacingS);
     for (let i = 0; i < this.options.visits; i++) {
-      const patientId = await seedPatient(this.ds, this.clinic.id);
       await request(this.api.getHttpServer())
         .post('/v1/appointments')
         .set(this.scheduler)
-        .send({
-          patientId,
-          clinicId: this.clinic.id,
-          kind: 'iv-infusion',
-          startsAt: start.toUTC().toISO(),
-          chairId: this.clinic.chairIds[i],
-        })
+        .send(await this.appointment(i, start))
         .expect(201);
     }
     const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM message WHERE status = 'scheduled'`);
