@@ -34,6 +34,9 @@ describe('loadConfig', () => {
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET', 'at least 32'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), DEMO_SEED: 'true' }, 'DEMO_SEED', 'off in production'],
     [{ QUEUE_PREFIX: 'chairtime' }, 'QUEUE_PREFIX', 'hash tag'],
+    [{ CLOCK_OFFSET_MS: '2 minutes' }, 'CLOCK_OFFSET_MS', 'whole number'],
+    [{ CLOCK_OFFSET_MS: '-90000000' }, 'CLOCK_OFFSET_MS', '±1 day'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), CLOCK_OFFSET_MS: '120000' }, 'CLOCK_OFFSET_MS', 'refused in production'],
   ])('refuses %j naming %s', (override, variable, fragment) => {
     const env = { ...base, ...override } as Record<string, string>;
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
@@ -42,6 +45,11 @@ describe('loadConfig', () => {
     expect(err.message).toContain(variable);
     expect(err.message).toContain(fragment);
     expect(err.message).not.toContain('\n');
+  });
+
+  it('reads a signed clock offset for tests and defaults it to 0', () => {
+    expect(loadConfig({ ...base, NODE_ENV: 'test', CLOCK_OFFSET_MS: '-120000' }).clockOffsetMs).toBe(-120_000);
+    expect(loadConfig(base).clockOffsetMs).toBe(0);
   });
 
   it('turns the demo seed off by default in production', () => {
