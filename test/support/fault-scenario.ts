@@ -47,6 +47,7 @@ export class FaultScenario {
   ds!: DataSource;
   clinic!: SchedClinic;
   private db!: { url: string; drop: () => Promise<void> };
+  private schedulerAuth: Record<string, string> | null = null;
 
   private constructor(readonly options: ScenarioOptions) {}
 
@@ -80,8 +81,10 @@ export class FaultScenario {
     return s;
   }
 
+  /** One scheduler for the whole scenario (an Idempotency-Key belongs to its user). */
   get scheduler(): Record<string, string> {
-    return asStaff(this.api, Role.Scheduler, this.clinic.id);
+    this.schedulerAuth ??= asStaff(this.api, Role.Scheduler, this.clinic.id);
+    return this.schedulerAuth;
   }
 
   /** The next grid start at least `minutesAhead` from now (visits may only start on the 15-minute grid). */
