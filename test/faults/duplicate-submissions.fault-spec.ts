@@ -30,7 +30,7 @@ describe('fault: duplicate submissions and duplicate jobs', () => {
   });
 
   it('one appointment per key, one send per message', async () => {
-    const start = await s.planMessages(12, 1);
+    const start = await s.planMessages(20, 1);
     const http = request(s.api.getHttpServer());
     const statuses: number[] = [];
     const refused: unknown[] = [];

@@ -36,7 +36,7 @@ describe('fault: Redis with AOF killed and restarted mid-run', () => {
   };
 
   it('keeps every pending job through the restart and sends each message once', async () => {
-    const planned = await s.bookVisits(6, 2);
+    const planned = await s.bookVisits(15, 2);
     expect(planned).toBe(s.total);
     await s.startWorker();
     await waitFor(async () => (await s.counts()).sent >= s.total / 4, 40_000, 50);

@@ -30,7 +30,7 @@ describe('fault: Redis without persistence restarted (data lost) mid-run', () =>
   });
 
   it('the reconciler restores every pending message from PostgreSQL; each is sent once', async () => {
-    const planned = await s.bookVisits(6, 2);
+    const planned = await s.bookVisits(15, 2);
     expect(planned).toBe(s.total);
     await s.startWorker();
     await waitFor(async () => (await s.counts()).sent >= s.total / 4, 40_000, 50);

@@ -45,7 +45,7 @@ describe('fault: Redis at maxmemory (noeviction)', () => {
     const failMs = Math.round(performance.now() - t0);
     expect(refused?.message).toMatch(/OOM/);
 
-    const planned = await s.bookVisits(8, 1);
+    const planned = await s.bookVisits(15, 1);
     expect(planned).toBe(s.total);
     await worker.waitForOutput(/outbox relay paused/);
     const waiting = await s.unrelayed();

@@ -95,7 +95,7 @@ describe('fault: worker clock skewed by ±2 minutes', () => {
     const [fast, slow, hold] = await Promise.all([
       // Due in a minute: the fast worker believes they are due already and sends them early.
       sendAll(ahead, SKEW_MS, 60),
-      sendAll(behind, -SKEW_MS, 10),
+      sendAll(behind, -SKEW_MS, 15),
       holdOnFastWorker(holds),
     ]);
     const range = (xs: number[]) => ({ min: Math.min(...xs), max: Math.max(...xs) });

@@ -20,7 +20,7 @@ describe('fault: worker kill -9 mid-dispatch', () => {
   });
 
   it('sends every due message exactly once across a SIGKILL and a restart', async () => {
-    expect(await s.bookVisits(6, 1)).toBe(s.total);
+    expect(await s.bookVisits(20, 1)).toBe(s.total);
 
     const first = await s.startWorker();
     await waitFor(async () => (await s.counts()).sent >= 30, 40_000, 20);

@@ -172,7 +172,8 @@ export class FaultScenario {
     });
     this.workers.push(worker);
     worker.start();
-    await worker.waitForOutput(/chairtime-worker running/);
+    // Generous: several fault tests start workers side by side on a busy machine.
+    await worker.waitForOutput(/chairtime-worker running/, 60_000);
     return worker;
   }
 
