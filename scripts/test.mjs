@@ -42,7 +42,13 @@ const env = {
 const projects = faults ? ['faults'] : ['unit', 'integration', 'e2e'];
 const result = spawnSync(
   process.execPath,
-  [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...jestArgs, ...(faults ? ['--runInBand', '--forceExit'] : []), '--selectProjects', ...projects],
+  [
+    join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'),
+    ...jestArgs,
+    ...(faults ? ['--runInBand', '--forceExit'] : []),
+    '--selectProjects',
+    ...projects,
+  ],
   { cwd: ROOT, stdio: 'inherit', env },
 );
 
