@@ -13,7 +13,9 @@ const args = process.argv.slice(2);
 const faults = args.includes('--faults');
 const jestArgs = args.filter((a) => a !== '--faults');
 
-// Fault tests run the compiled apps as child processes.
+// Fault tests run the compiled apps as child processes, one file at a time (they kill and restart
+// services); --forceExit because a Redis or Postgres a test killed can leave a client's reconnect
+// timer behind in jest's process after every app was closed.
 if (faults) ensureBuilt();
 
 const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -40,7 +42,13 @@ const env = {
 const projects = faults ? ['faults'] : ['unit', 'integration', 'e2e'];
 const result = spawnSync(
   process.execPath,
-  [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...jestArgs, ...(faults ? ['--runInBand'] : []), '--selectProjects', ...projects],
+  [
+    join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'),
+    ...jestArgs,
+    ...(faults ? ['--runInBand', '--forceExit'] : []),
+    '--selectProjects',
+    ...projects,
+  ],
   { cwd: ROOT, stdio: 'inherit', env },
 );
 

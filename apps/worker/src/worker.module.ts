@@ -57,6 +57,16 @@ export class WorkerModule implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await checkEvictionPolicy(this.config.redisUrl, (m) => this.logger.warn(m));
+    await this.scheduleHousekeeping();
+    // The schedulers live in Redis: a Redis that restarted without its data lost them, and with
+    // them the reconciler that would restore the lost jobs. Every reconnect upserts them again
+    // (a no-op when they survived; a new scheduler runs its first reconcile at once).
+    this.maintenance.getBackend().connection.on('ready', () => {
+      this.scheduleHousekeeping().catch((e: Error) => this.logger.warn({ err: e.message }, 'could not re-register housekeeping'));
+    });
+  }
+
+  private async scheduleHousekeeping(): Promise<void> {
     // Repeating housekeeping. Job schedulers are idempotent by id: every worker may upsert them.
     const every = (name: JobName, ms: number) => {
       const { attempts, backoff } = jobOptions(name, name, undefined, 0);

@@ -37,6 +37,9 @@ describe('loadConfig', () => {
     [{ SMTP_URL: 'http://mail.test' }, 'SMTP_URL', 'must use smtp'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, 'SMTP_URL', 'required in production'],
     [{ SMTP_FROM: 'Clinic <nobody>' }, 'SMTP_FROM', 'email address'],
+    [{ CLOCK_OFFSET_MS: '2 minutes' }, 'CLOCK_OFFSET_MS', 'whole number'],
+    [{ CLOCK_OFFSET_MS: '-90000000' }, 'CLOCK_OFFSET_MS', '±1 day'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), CLOCK_OFFSET_MS: '120000', SMTP_URL: 'smtp://mail.test' }, 'CLOCK_OFFSET_MS', 'refused in production'],
   ])('refuses %j naming %s', (override, variable, fragment) => {
     const env = { ...base, ...override } as Record<string, string>;
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
@@ -45,6 +48,11 @@ describe('loadConfig', () => {
     expect(err.message).toContain(variable);
     expect(err.message).toContain(fragment);
     expect(err.message).not.toContain('\n');
+  });
+
+  it('reads a signed clock offset for tests and defaults it to 0', () => {
+    expect(loadConfig({ ...base, NODE_ENV: 'test', CLOCK_OFFSET_MS: '-120000' }).clockOffsetMs).toBe(-120_000);
+    expect(loadConfig(base).clockOffsetMs).toBe(0);
   });
 
   it('turns the demo seed off by default in production', () => {

@@ -37,6 +37,11 @@ export interface AppConfig {
   fallbackChannel: Channel;
   workerConcurrency: number;
   throttleLimitPerMinute: number;
+  /**
+   * Test knob: milliseconds added to this process's clock, so fault tests can run a worker whose
+   * clock is skewed against the database and the API. Always 0 in production (refused there).
+   */
+  clockOffsetMs: number;
 }
 
 export class ConfigError extends Error {
@@ -150,6 +155,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('QUEUE_PREFIX', 'must be a Redis Cluster hash tag like {chairtime}');
   }
 
+  const offsetRaw = text(env, 'CLOCK_OFFSET_MS');
+  if (offsetRaw !== undefined && production) throw new ConfigError('CLOCK_OFFSET_MS', 'is a test setting and refused in production');
+  if (offsetRaw !== undefined && !/^-?\d{1,8}$/.test(offsetRaw)) {
+    throw new ConfigError('CLOCK_OFFSET_MS', 'must be a whole number of milliseconds (at most ±1 day)');
+  }
+  const clockOffsetMs = offsetRaw === undefined ? 0 : Number(offsetRaw);
+  if (Math.abs(clockOffsetMs) > 86_400_000)
+    throw new ConfigError('CLOCK_OFFSET_MS', 'must be a whole number of milliseconds (at most ±1 day)');
+
   const clusterRaw = text(env, 'REDIS_CLUSTER_NODES');
   const redisClusterNodes =
     clusterRaw === undefined
@@ -194,5 +208,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     fallbackChannel: oneOf(env, 'FALLBACK_CHANNEL', ['log', 'email', 'sms'] as const, 'log'),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 20, 1, 500),
     throttleLimitPerMinute: integer(env, 'THROTTLE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    clockOffsetMs,
   };
 }

@@ -2,7 +2,10 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { DomainError, DomainErrorCode } from '@chairtime/domain';
 import { isConnectionError, isRetryable } from '@chairtime/persistence';
-import { Problem, problem } from './problem';
+import { Problem, PROBLEM_BASE, problem } from './problem';
+
+/** Seconds a client waits before retrying a 503 `retry` (a Postgres restart takes a few). */
+const RETRY_AFTER_SECONDS = 2;
 import { RequestValidationError } from './validation';
 
 /** Status for every domain error code; the `never` check breaks the build when one is missing. */
@@ -57,6 +60,8 @@ export class ProblemFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request & { id?: string }>();
     const body = this.toProblem(exception, req);
     if (res.headersSent) return;
+    // A transient outage (database restarting, pool exhausted): tell clients when to try again.
+    if (body.type === `${PROBLEM_BASE}retry`) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   }
 

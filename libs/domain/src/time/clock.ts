@@ -16,6 +16,21 @@ export class SystemClock implements Clock {
   }
 }
 
+/**
+ * Another clock shifted by a fixed offset: how fault tests run a process whose clock disagrees
+ * with the database's and the other processes' (configured by CLOCK_OFFSET_MS, never in production).
+ */
+export class OffsetClock implements Clock {
+  constructor(
+    private readonly base: Clock,
+    readonly offsetMs: number,
+  ) {}
+
+  now(): number {
+    return this.base.now() + this.offsetMs;
+  }
+}
+
 /** A clock tests control: frozen at a given instant until advanced. */
 export class FixedClock implements Clock {
   constructor(private current: number) {}
