@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { addDays, FixedClock } from '@chairtime/domain';
+import { FixedClock } from '@chairtime/domain';
 import { Role } from '@chairtime/identity';
 import { bearer } from '../test/support/auth';
-import { localIso, newClinic, startCoursesApi } from '../test/support/courses-factories';
+import { newClinic, startCoursesApi } from '../test/support/courses-factories';
+import { blocksFor, layoutDays, seriesVisits } from './support/series-layout';
+import { pct } from './support/stats';
 import { AppProcess } from '../test/support/processes';
 
 /**
@@ -35,30 +37,8 @@ const DURATION_MS = 10_000;
 const SERIES = 4096;
 const ZONE = 'UTC';
 const FIRST_MONDAY = '2027-03-01';
-const PER_BLOCK = CHAIRS * 16 * 2;
-const BLOCKS = Math.ceil(SERIES / PER_BLOCK) * 2;
 const API_PORT = 3950;
-
-function seriesVisits(s: number, chairIds: string[]): { sequence: number; startsAt: string; chairId: string }[] {
-  // Consecutive series go to different blocks: bookings of one clinic spread over the weeks ahead,
-  // so concurrent clients do not all queue on the same clinic-day locks.
-  const block = s % BLOCKS;
-  const n = Math.floor(s / BLOCKS);
-  const r = Math.floor(n / CHAIRS) % 32;
-  const minutes = (r % 16) * 90;
-  const shift = Math.floor(r / 16);
-  const time = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-  const monday = addDays(FIRST_MONDAY, block * 14);
-  const chairId = chairIds[n % CHAIRS];
-  return [0, 2, 4, 7, 9, 11].map((d, i) => ({
-    sequence: i + 1,
-    startsAt: localIso(addDays(monday, d + shift), time, ZONE),
-    chairId,
-  }));
-}
-
-const pct = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
+const BLOCKS = blocksFor(SERIES, CHAIRS);
 
 /** Counts statements the in-process app sends to Postgres (every query goes through pg's Client). */
 function countQueries(): { count: () => number; stop: () => void } {
@@ -123,7 +103,7 @@ export async function run(): Promise<Record<string, number | string>> {
       chairs: CHAIRS,
       nurses: CHAIRS,
       fromDate: FIRST_MONDAY,
-      days: BLOCKS * 14,
+      days: layoutDays(BLOCKS),
       opens: '00:00',
       closes: '24:00',
     });
@@ -136,6 +116,7 @@ export async function run(): Promise<Record<string, number | string>> {
        SELECT $1, p.id, 'iv-induction', 1, 'draft' FROM p RETURNING id`,
       [clinic.id, SERIES],
     );
+    const layout = { chairIds: clinic.chairIds, firstMonday: FIRST_MONDAY, blocks: BLOCKS, zone: ZONE };
     const auth = bearer(app, { role: Role.Scheduler, clinicIds: [clinic.id] }).Authorization;
 
     let next = 0;
@@ -155,7 +136,7 @@ export async function run(): Promise<Record<string, number | string>> {
         const res = await fetch(`${url}/v1/courses/${courses[s].id}/bookings`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: auth },
-          body: JSON.stringify({ visits: seriesVisits(s, clinic.chairIds) }),
+          body: JSON.stringify({ visits: seriesVisits(s, layout) }),
         });
         const text = await res.text();
         latencies.push(performance.now() - t0);

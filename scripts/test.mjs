@@ -5,8 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import { dropDatabase, ensureDatabase, ensureServices, ROOT } from './services.mjs';
+import { dropDatabase, dropQueueKeys, ensureDatabase, ensureServices, ROOT } from './services.mjs';
 import { ensureBuilt } from './build.mjs';
 
 const args = process.argv.slice(2);
@@ -61,15 +60,7 @@ try {
     u.pathname = `/${db}`;
     await dropDatabase(u.toString());
   }
-  const redis = new Redis(services.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
+  await dropQueueKeys(services.redisUrl, queuePrefix);
 } catch {
   // best effort: a leftover test database is named chairtime_test_<run> and harmless
 }

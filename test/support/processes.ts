@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The repository root, also when this file runs compiled from `dist-bench/` (the booking bench). */
+/** The repository root, also when this file runs compiled from `dist-bench/` (the benchmarks). */
 const ROOT = join(__dirname, '..', '..').replace(/[\\/]dist-bench$/, '');
 
 /**
@@ -42,6 +43,20 @@ export class AppProcess {
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`${this.app} did not print ${pattern}: ${this.output.slice(-500)}`);
+  }
+
+  /**
+   * Peak resident memory of the running process in MB (Linux `VmHWM`), or null when it has exited
+   * or /proc is not there: what the process needed at its busiest, read before it is stopped.
+   */
+  peakRssMb(): number | null {
+    if (!this.child?.pid || this.exited) return null;
+    try {
+      const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'))?.[1];
+      return kb === undefined ? null : Math.round(Number(kb) / 1024);
+    } catch {
+      return null;
+    }
   }
 
   /** SIGKILL: no shutdown hooks, in-flight jobs are abandoned mid-way. */
