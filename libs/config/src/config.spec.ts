@@ -39,7 +39,11 @@ describe('loadConfig', () => {
     [{ SMTP_FROM: 'Clinic <nobody>' }, 'SMTP_FROM', 'email address'],
     [{ CLOCK_OFFSET_MS: '2 minutes' }, 'CLOCK_OFFSET_MS', 'whole number'],
     [{ CLOCK_OFFSET_MS: '-90000000' }, 'CLOCK_OFFSET_MS', '±1 day'],
-    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), CLOCK_OFFSET_MS: '120000', SMTP_URL: 'smtp://mail.test' }, 'CLOCK_OFFSET_MS', 'refused in production'],
+    [
+      { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), CLOCK_OFFSET_MS: '120000', SMTP_URL: 'smtp://mail.test' },
+      'CLOCK_OFFSET_MS',
+      'refused in production',
+    ],
   ])('refuses %j naming %s', (override, variable, fragment) => {
     const env = { ...base, ...override } as Record<string, string>;
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
