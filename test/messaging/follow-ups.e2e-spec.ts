@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { FixedClock, findForbiddenWords } from '@chairtime/domain';
 import { Role } from '@chairtime/identity';
-import { SendMessageHandler } from '@chairtime/messaging';
+import { SendMessageHandler, sendJobId } from '@chairtime/messaging';
 import { asPatient, asStaff } from '../support/auth';
 import { inductionStarts, newClinic, newPatient, startCoursesApi, TestClinic } from '../support/courses-factories';
 
@@ -84,7 +84,7 @@ describe('follow-ups: course-end messages, check-in answers, attendance and boos
   const pendingJobs = async (messageIds: string[]): Promise<number> => {
     const [r] = await ds.query<{ n: string }[]>(
       `SELECT count(*) AS n FROM outbox_entry WHERE op = 'add' AND done_at IS NULL AND job_id = ANY($1::text[])`,
-      [messageIds.map((id) => `msg-${id}`)],
+      [messageIds.map(sendJobId)],
     );
     return Number(r.n);
   };
@@ -244,7 +244,7 @@ describe('follow-ups: course-end messages, check-in answers, attendance and boos
       .expect(200);
     expect(offers[0].planned_at.toISOString()).toBe(slots.body.slots[0].startsAt);
     expect(await pendingJobs([offers[0].id])).toBe(1);
-    const [job] = await ds.query<{ payload: unknown }[]>(`SELECT payload FROM outbox_entry WHERE job_id = $1`, [`msg-${offers[0].id}`]);
+    const [job] = await ds.query<{ payload: unknown }[]>(`SELECT payload FROM outbox_entry WHERE job_id = $1`, [sendJobId(offers[0].id)]);
     expect(job.payload).toEqual({ messageId: offers[0].id });
 
     await sender.handle({ messageId: offers[0].id });

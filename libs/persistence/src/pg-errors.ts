@@ -10,6 +10,7 @@ export const PG = {
   serializationFailure: '40001',
   deadlockDetected: '40P01',
   lockNotAvailable: '55P03',
+  queryCanceled: '57014',
   invalidTextRepresentation: '22P02',
 } as const;
 
@@ -34,6 +35,16 @@ export function pgConstraint(err: unknown): string | undefined {
 export const isRetryable = (err: unknown): boolean => {
   const code = pgCode(err);
   return code === PG.serializationFailure || code === PG.deadlockDetected;
+};
+
+/**
+ * The database is too busy to finish in time: the statement timeout cancelled a query (typically
+ * one waiting for a clinic-day lock under load) or a lock was not available. Nothing was written
+ * (the transaction rolled back); the client may retry later.
+ */
+export const isBusy = (err: unknown): boolean => {
+  const code = pgCode(err);
+  return code === PG.queryCanceled || code === PG.lockNotAvailable;
 };
 
 /** Connection-level failures: Postgres restarted or unreachable. The client may retry. */

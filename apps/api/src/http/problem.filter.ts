@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, DomainErrorCode } from '@chairtime/domain';
-import { isConnectionError, isRetryable } from '@chairtime/persistence';
+import { isBusy, isConnectionError, isRetryable } from '@chairtime/persistence';
 import { Problem, PROBLEM_BASE, problem } from './problem';
 
 /** Seconds a client waits before retrying a 503 `retry` (a Postgres restart takes a few). */
@@ -94,7 +94,7 @@ export class ProblemFilter implements ExceptionFilter {
     const bodyParserError = exception as { type?: string; status?: number };
     if (bodyParserError?.type === 'entity.parse.failed') return problem(400, 'malformed-body', 'The body is not valid JSON');
     if (bodyParserError?.type === 'entity.too.large') return problem(413, 'too-large', 'The body is too large');
-    if (isRetryable(exception) || isConnectionError(exception)) {
+    if (isRetryable(exception) || isConnectionError(exception) || isBusy(exception)) {
       this.logger.warn({ err: describe(exception), requestId: req.id }, 'transient database failure');
       return problem(503, 'retry', 'Temporarily unavailable; retry the request', { correlationId: req.id });
     }
