@@ -6,6 +6,7 @@ import { Courses1795937478135 } from './1795937478135-Courses';
 import { Identity1795937613911 } from './1795937613911-Identity';
 import { Clinical1795937880431 } from './1795937880431-Clinical';
 import { Messaging1795939143140 } from './1795939143140-Messaging';
+import { CapacityVersion1796000003000 } from './1796000003000-CapacityVersion';
 
 /** Every migration, in order. Listed explicitly (not globbed) so the compiled apps find them. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Identity1795937613911,
   Clinical1795937880431,
   Messaging1795939143140,
+  CapacityVersion1796000003000,
 ];
