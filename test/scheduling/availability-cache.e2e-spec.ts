@@ -40,8 +40,11 @@ describe('availability cache (real Postgres, frozen clock)', () => {
   };
   const offered = async (startsAt: string, date = DAY) => (await slots(date)).some((s) => s.startsAt === startsAt);
   const version = async (): Promise<number> => {
-    const rows = await ds.query<{ version: string }[]>('SELECT version FROM clinic_capacity_version WHERE clinic_id = $1', [clinic.id]);
-    return Number(rows[0]?.version ?? 0);
+    const [row] = await ds.query<{ version: string }[]>(
+      'SELECT coalesce(sum(version), 0) AS version FROM clinic_capacity_version WHERE clinic_id = $1',
+      [clinic.id],
+    );
+    return Number(row.version);
   };
   const insertVisit = async (startsAt: string, status: 'booked' | 'held', holdExpiresAt: Date | null = null): Promise<string> => {
     const [row] = await ds.query<{ id: string }[]>(

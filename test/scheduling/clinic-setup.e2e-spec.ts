@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditEntry } from '@chairtime/audit';
 import { FixedClock } from '@chairtime/domain';
 import { Role } from '@chairtime/identity';
-import { asAdmin, asStaff, bearer } from '../support/auth';
+import { asStaff, bearer } from '../support/auth';
 import { at, seedClinic, seedPatient, SchedClinic, startSchedulingApi } from '../support/scheduling-factories';
 
 const NOW = Date.parse('2027-03-01T12:00:00Z');

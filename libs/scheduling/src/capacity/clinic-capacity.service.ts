@@ -41,10 +41,10 @@ interface AvailabilityContextRow {
 
 /** The clinic, the requested visit kind (null columns when unknown) and the capacity version. */
 const AVAILABILITY_CONTEXT_SQL = `
-  SELECT c.timezone, c.settings, coalesce(v.version, 0)::text AS version,
+  SELECT c.timezone, c.settings,
+         (SELECT coalesce(sum(v.version), 0)::text FROM clinic_capacity_version v WHERE v.clinic_id = c.id) AS version,
          k.key, k.needs_chair, k.needs_clinician, k.capability, k.treatment_minutes, k.recovery_minutes
   FROM clinic c
-  LEFT JOIN clinic_capacity_version v ON v.clinic_id = c.id
   LEFT JOIN visit_kind k ON k.key = $2
   WHERE c.id = $1`;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
