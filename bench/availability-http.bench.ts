@@ -15,8 +15,10 @@ interface AutocannonResult {
 type Autocannon = (opts: {
   url: string;
   connections: number;
-  duration: number;
+  duration?: number;
+  amount?: number;
   headers: Record<string, string>;
+  requests?: { setupRequest: (req: { path: string }) => { path: string } }[];
 }) => Promise<AutocannonResult>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as Autocannon;
@@ -26,8 +28,16 @@ const autocannon = require('autocannon') as Autocannon;
  * against the real ApiModule booted in-process (clock frozen before the range). The clinic: 20
  * chairs, 8 nurses a day, open 07:00–19:00 in America/New_York over 21 days (spanning the
  * 2027-03-14 clock change), about 75% of chair time booked by a seeded PRNG. 20 concurrent
- * autocannon clients for ~10 s. Reports p50/p99 latency (ms) and requests per second: the cost of
- * loading capacity from Postgres plus the engine, which bench/availability.bench.ts times alone.
+ * autocannon clients.
+ *
+ * Two runs, because answers are cached per process:
+ * - warm (`p50`, `p99`, `rps`): the same query repeated for ~10 s — served from the cache after
+ *   the first request (the version check is still one Postgres round trip per request);
+ * - cold (`coldP50`, `coldP99`, `coldRps`): every request a different range, so every request
+ *   misses the cache and loads capacity from Postgres plus runs the engine. The ranges widen the
+ *   21 days by up to 35 days on each side, all of them closures, so each costs the same work.
+ * `cpuMsWarm` / `cpuMsCold`: process CPU time per request over sequential requests (the fetch
+ * client runs in the same process and is included), steadier than latency on a shared machine.
  */
 
 const ZONE = 'America/New_York';
@@ -40,6 +50,11 @@ const DURATION_S = 10;
 const CHAIR_MINUTES = 90;
 const VISIT_MINUTES = 80;
 const OPEN_MINUTES = 12 * 60;
+/** Closed days added before and after the 21 open days; ranges for the cold run reach into them. */
+const PAD_DAYS = 35;
+const CPU_SAMPLES = 100;
+/** Requests of the cold run: enough for a p99 without running minutes on a slow machine. */
+const COLD_REQUESTS = 600;
 
 /** mulberry32: a tiny seeded PRNG so every run sees the same clinic. */
 function prng(seed: number): () => number {
@@ -105,20 +120,61 @@ export async function run(): Promise<{ name: string; p50: number; p99: number; r
       closes: '19:00',
     });
     const booked = await seedBookings(ds, clinic.id, clinic.chairIds);
+    const last = addDays(FROM, DAYS - 1);
+    await ds.query(
+      `INSERT INTO closure (clinic_id, start_date, end_date, reason) VALUES ($1, $2, $3, 'bench padding'), ($1, $4, $5, 'bench padding')`,
+      [clinic.id, addDays(FROM, -PAD_DAYS), addDays(FROM, -1), addDays(last, 1), addDays(last, PAD_DAYS)],
+    );
     const auth = bearer(app, { role: Role.Scheduler, clinicIds: [clinic.id] }).Authorization;
-    const target = `${url}/v1/clinics/${clinic.id}/availability?kind=iv-infusion&from=${FROM}&to=${addDays(FROM, DAYS - 1)}`;
+    const path = (from: string, to: string) => `/v1/clinics/${clinic.id}/availability?kind=iv-infusion&from=${from}&to=${to}`;
+    const target = `${url}${path(FROM, last)}`;
     const probe = await fetch(target, { headers: { authorization: auth } });
     const slots = ((await probe.json()) as { slots?: unknown[] }).slots?.length ?? -1;
-    const result = await autocannon({ url: target, connections: CLIENTS, duration: DURATION_S, headers: { authorization: auth } });
+
+    // Every (before, after) padding pair is a distinct cache key with the same 21 open days.
+    const rand = prng(7);
+    const coldPaths: string[] = [];
+    for (let before = 0; before <= PAD_DAYS; before++) {
+      for (let after = 0; after <= PAD_DAYS; after++)
+        if (before + after > 0) coldPaths.push(path(addDays(FROM, -before), addDays(last, after)));
+    }
+    for (let i = coldPaths.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [coldPaths[i], coldPaths[j]] = [coldPaths[j], coldPaths[i]];
+    }
+    const cpuMs = async (paths: string[]) => {
+      const before = process.cpuUsage();
+      for (const p of paths) await (await fetch(`${url}${p}`, { headers: { authorization: auth } })).arrayBuffer();
+      const used = process.cpuUsage(before);
+      return Math.round(((used.user + used.system) / 1000 / paths.length) * 100) / 100;
+    };
+    const cpuMsCold = await cpuMs(coldPaths.slice(0, CPU_SAMPLES));
+    const cpuMsWarm = await cpuMs(Array.from({ length: CPU_SAMPLES }, () => path(FROM, last)));
+
+    const warm = await autocannon({ url: target, connections: CLIENTS, duration: DURATION_S, headers: { authorization: auth } });
+    let next = CPU_SAMPLES;
+    const cold = await autocannon({
+      url: target,
+      connections: CLIENTS,
+      amount: Math.min(COLD_REQUESTS, coldPaths.length - CPU_SAMPLES),
+      headers: { authorization: auth },
+      requests: [{ setupRequest: (req) => ({ ...req, path: coldPaths[next++] }) }],
+    });
     const utilization = (booked * CHAIR_MINUTES) / (CHAIRS * DAYS * OPEN_MINUTES);
     return {
       name: 'availability-http',
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      rps: Math.round(result.requests.average * 10) / 10,
-      requests: result.requests.total,
-      non2xx: result.non2xx,
-      errors: result.errors,
+      p50: warm.latency.p50,
+      p99: warm.latency.p99,
+      rps: Math.round(warm.requests.average * 10) / 10,
+      requests: warm.requests.total,
+      coldP50: cold.latency.p50,
+      coldP99: cold.latency.p99,
+      coldRps: Math.round(cold.requests.average * 10) / 10,
+      coldRequests: cold.requests.total,
+      cpuMsWarm,
+      cpuMsCold,
+      non2xx: warm.non2xx + cold.non2xx,
+      errors: warm.errors + cold.errors,
       slots,
       bookedShare: Math.round(utilization * 100) / 100,
     };

@@ -9,6 +9,7 @@ import { Messaging1795939143140 } from './1795939143140-Messaging';
 import { BookingCancelled1796000004000 } from './1796000004000-BookingCancelled';
 import { FollowUps1796000001000 } from './1796000001000-FollowUps';
 import { Waitlist1796000002000 } from './1796000002000-Waitlist';
+import { CapacityVersion1796000003000 } from './1796000003000-CapacityVersion';
 
 /** Every migration, in order. Listed explicitly (not globbed) so the compiled apps find them. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   BookingCancelled1796000004000,
   FollowUps1796000001000,
   Waitlist1796000002000,
+  CapacityVersion1796000003000,
 ];

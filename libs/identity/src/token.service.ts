@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
@@ -19,7 +20,9 @@ export class TokenService {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.jwt = new JwtService({
-      secret: config.jwtSecret,
+      // A KeyObject: given a string, jsonwebtoken first tries (and fails) to parse it as a public
+      // key on every verify — about 3 ms of CPU per request.
+      secret: createSecretKey(Buffer.from(config.jwtSecret)),
       signOptions: { algorithm: 'HS256', issuer: 'chairtime', audience: 'chairtime-api' },
     });
   }

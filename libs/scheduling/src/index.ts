@@ -7,6 +7,8 @@ export * from './booking/appointment-response';
 export * from './capacity/capacity-loader.service';
 export * from './capacity/clinic-capacity.service';
 export * from './clinics/clinic-admin.service';
+export * from './clinics/chair-admin.service';
+export * from './clinics/setup-audit';
 export * from './clinics/clinic-settings';
 export * from './appointments/appointment.service';
 export * from './appointments/appointment-input';

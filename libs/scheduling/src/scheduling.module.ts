@@ -4,6 +4,7 @@ import { BookingService } from './booking/booking.service';
 import { RescheduleGuards } from './booking/reschedule-guards';
 import { CapacityLoader } from './capacity/capacity-loader.service';
 import { ClinicCapacityService } from './capacity/clinic-capacity.service';
+import { ChairAdminService } from './clinics/chair-admin.service';
 import { ClinicAdminService } from './clinics/clinic-admin.service';
 import { AppointmentService } from './appointments/appointment.service';
 
@@ -19,6 +20,7 @@ import { AppointmentService } from './appointments/appointment.service';
     CapacityLoader,
     BookingService,
     ClinicAdminService,
+    ChairAdminService,
     ClinicCapacityService,
     AppointmentService,
   ],
@@ -28,6 +30,7 @@ import { AppointmentService } from './appointments/appointment.service';
     CapacityLoader,
     BookingService,
     ClinicAdminService,
+    ChairAdminService,
     ClinicCapacityService,
     AppointmentService,
   ],

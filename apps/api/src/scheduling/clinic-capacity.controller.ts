@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Header, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuditRead, CurrentPrincipal, Principal, Role, Roles } from '@chairtime/identity';
 import { ClinicCapacityService } from '@chairtime/scheduling';
@@ -12,7 +12,13 @@ export class ClinicCapacityController {
 
   @Get('availability')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician, Role.Patient)
-  @ApiOkResponse({ description: '{slots: [{startsAt, endsAt, chairReleasedAt, chairIds}]}; patients of the clinic may call it' })
+  // The service answers with the serialized body (it caches bytes, not objects).
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  @ApiOkResponse({
+    description:
+      '{slots: [{startsAt, endsAt, chairReleasedAt, chairIds}]}; patients of the clinic may call it. Answers are cached per process ' +
+      'and stamped with the clinic capacity version that every committed change bumps, so a cached answer never offers a taken slot.',
+  })
   @ApiBadRequestResponse({ description: 'Bad dates, unknown kind, or a range over 92 days (names `to`)' })
   @ApiNotFoundResponse()
   availability(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: AvailabilityQueryDto) {

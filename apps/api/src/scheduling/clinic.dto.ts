@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
@@ -113,6 +114,44 @@ export class CreateChairDto {
   @ArrayMaxSize(20)
   @IsString({ each: true })
   capabilities!: string[];
+}
+
+export class UpdateChairDto {
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name?: string;
+
+  @ApiPropertyOptional({ example: ['iv-infusion'], description: 'Replaces the chair visit kinds' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  capabilities?: string[];
+
+  @ApiPropertyOptional({ description: 'false takes the chair out of service (409 while future visits are on it)' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class ListShiftsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: '2027-03-01', description: 'Clinic-local date: shifts ending after its start' })
+  @IsOptional()
+  @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2027-03-07', description: 'Clinic-local date, inclusive: shifts starting before its end' })
+  @IsOptional()
+  @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['nurse', 'clinician'] })
+  @IsOptional()
+  @IsIn(['nurse', 'clinician'])
+  role?: 'nurse' | 'clinician';
 }
 
 export class CreateBlockDto {

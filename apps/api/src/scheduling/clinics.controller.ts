@@ -1,13 +1,14 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Role, Roles } from '@chairtime/identity';
-import { ClinicAdminService } from '@chairtime/scheduling';
+import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
+import { ChairAdminService, ClinicAdminService } from '@chairtime/scheduling';
 import {
   CreateChairDto,
   CreateClinicDto,
   CreateClosureDto,
   CreateShiftDto,
   PageQueryDto,
+  ListShiftsQueryDto,
   ReplaceHoursDto,
   UpdateClinicDto,
 } from './clinic.dto';
@@ -17,20 +18,23 @@ const DEFAULT_LIMIT = 50;
 /**
  * Clinic set-up. Access (documented in OpenAPI): admins create clinics and change their settings;
  * schedulers (and admins) manage hours, closures, chairs and shifts of their clinics; nurses and
- * clinicians of the clinic read. Another tenant's clinic is 404.
+ * clinicians of the clinic read. Another tenant's clinic is 404. Every change is audited.
  */
 @ApiTags('clinics')
 @Controller('v1/clinics')
 export class ClinicsController {
-  constructor(private readonly clinics: ClinicAdminService) {}
+  constructor(
+    private readonly clinics: ClinicAdminService,
+    private readonly chairAdmin: ChairAdminService,
+  ) {}
 
   @Post()
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Create a clinic (admin)' })
   @ApiCreatedResponse({ description: '{id, name, timezone, settings}' })
   @ApiBadRequestResponse({ description: 'Invalid time zone or settings; errors name each field' })
-  create(@Body() dto: CreateClinicDto) {
-    return this.clinics.create(dto);
+  create(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Body() dto: CreateClinicDto) {
+    return this.clinics.create({ principal, requestId }, dto);
   }
 
   @Get(':clinicId')
@@ -46,8 +50,13 @@ export class ClinicsController {
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Change name, zone or settings (admin); settings are merged over the current ones' })
   @ApiOkResponse({ description: '{id, name, timezone, settings}' })
-  update(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Body() dto: UpdateClinicDto) {
-    return this.clinics.update(p, clinicId, dto);
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | null,
+    @Param('clinicId', ParseUUIDPipe) clinicId: string,
+    @Body() dto: UpdateClinicDto,
+  ) {
+    return this.clinics.update({ principal, requestId }, clinicId, dto);
   }
 
   @Put(':clinicId/hours')
@@ -55,8 +64,13 @@ export class ClinicsController {
   @ApiOperation({ summary: 'Replace the weekly opening intervals' })
   @ApiOkResponse({ description: '{weekly: [{weekday, opens, closes}]}' })
   @ApiBadRequestResponse({ description: 'closes ≤ opens, overlapping intervals on a weekday, weekday outside 1–7' })
-  replaceHours(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Body() dto: ReplaceHoursDto) {
-    return this.clinics.replaceHours(p, clinicId, dto.weekly);
+  replaceHours(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | null,
+    @Param('clinicId', ParseUUIDPipe) clinicId: string,
+    @Body() dto: ReplaceHoursDto,
+  ) {
+    return this.clinics.replaceHours({ principal, requestId }, clinicId, dto.weekly);
   }
 
   @Get(':clinicId/hours')
@@ -69,8 +83,13 @@ export class ClinicsController {
   @Post(':clinicId/closures')
   @Roles(Role.Scheduler)
   @ApiCreatedResponse({ description: '{id, clinicId, startDate, endDate, reason}' })
-  addClosure(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Body() dto: CreateClosureDto) {
-    return this.clinics.addClosure(p, clinicId, dto);
+  addClosure(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | null,
+    @Param('clinicId', ParseUUIDPipe) clinicId: string,
+    @Body() dto: CreateClosureDto,
+  ) {
+    return this.clinics.addClosure({ principal, requestId }, clinicId, dto);
   }
 
   @Get(':clinicId/closures')
@@ -83,28 +102,41 @@ export class ClinicsController {
   @Post(':clinicId/chairs')
   @Roles(Role.Scheduler)
   @ApiCreatedResponse({ description: '{id, clinicId, name, capabilities, active}' })
-  addChair(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Body() dto: CreateChairDto) {
-    return this.clinics.addChair(p, clinicId, dto);
+  addChair(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | null,
+    @Param('clinicId', ParseUUIDPipe) clinicId: string,
+    @Body() dto: CreateChairDto,
+  ) {
+    return this.chairAdmin.addChair({ principal, requestId }, clinicId, dto);
   }
 
   @Get(':clinicId/chairs')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
   @ApiOkResponse({ description: '{items: [{id, name, capabilities, active}], nextCursor}' })
   chairs(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: PageQueryDto) {
-    return this.clinics.listChairs(p, clinicId, q.limit ?? DEFAULT_LIMIT, q.cursor);
+    return this.chairAdmin.listChairs(p, clinicId, q.limit ?? DEFAULT_LIMIT, q.cursor);
   }
 
   @Post(':clinicId/shifts')
   @Roles(Role.Scheduler)
   @ApiCreatedResponse({ description: '{id, clinicId, role, startsAt, endsAt, name}' })
-  addShift(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Body() dto: CreateShiftDto) {
-    return this.clinics.addShift(p, clinicId, dto);
+  addShift(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | null,
+    @Param('clinicId', ParseUUIDPipe) clinicId: string,
+    @Body() dto: CreateShiftDto,
+  ) {
+    return this.clinics.addShift({ principal, requestId }, clinicId, dto);
   }
 
   @Get(':clinicId/shifts')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: '{items: [...], nextCursor}' })
-  shifts(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: PageQueryDto) {
-    return this.clinics.listShifts(p, clinicId, q.limit ?? DEFAULT_LIMIT, q.cursor);
+  @ApiOkResponse({
+    description: '{items: [{id, clinicId, role, startsAt, endsAt, name}], nextCursor}; from/to keep shifts overlapping those local dates',
+  })
+  @ApiBadRequestResponse({ description: 'Bad dates, to before from, unknown role' })
+  shifts(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: ListShiftsQueryDto) {
+    return this.clinics.listShifts(p, clinicId, { ...q, limit: q.limit ?? DEFAULT_LIMIT });
   }
 }

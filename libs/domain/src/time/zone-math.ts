@@ -126,29 +126,66 @@ function gapEnd(zone: IANAZone, wallMs: number, before: number, after: number): 
 }
 
 /**
- * Offsets at both ends of a local day's window, by zone and day. tz rules do not change while
- * the process runs, so entries never go stale; the map is simply emptied when it grows large.
+ * Per zone and day: the offsets at both ends of the day's window and, on a transition day, the
+ * transition instant (NaN when the window holds more than one change). tz rules do not change
+ * while the process runs, so entries never go stale; the map is simply emptied when it grows large.
  */
-const dayEdgeOffsets = new Map<string, readonly [number, number]>();
+const dayEdges = new Map<string, readonly [number, number, number]>();
 const DAY_EDGE_CACHE_LIMIT = 10_000;
 
 /**
  * A resolver for the wall times of one local day (minute 0 .. 1440, where 1440 is the next
- * midnight). On the ~363 days a year without an offset change every wall time is plain
- * arithmetic; only days near a transition pay for {@link resolveWall} per call.
+ * midnight). Every wall time is plain arithmetic: on the ~363 days a year without an offset
+ * change one offset applies; on a transition day the transition instant is found once (a binary
+ * search of ~12 zone lookups) and each wall time is then read against it — luxon's offset
+ * lookups cost microseconds each, far too many for every slot of a clock-change day.
  */
 export function dayResolver(zone: IANAZone, dayMs: number): (minuteOfDay: number) => ResolvedWall {
   const key = `${zone.name}|${dayMs}`;
-  let edges = dayEdgeOffsets.get(key);
+  let edges = dayEdges.get(key);
   if (!edges) {
-    if (dayEdgeOffsets.size >= DAY_EDGE_CACHE_LIMIT) dayEdgeOffsets.clear();
-    edges = [zone.offset(dayMs - MAX_OFFSET_AHEAD_MS), zone.offset(dayMs + DAY_MS + MAX_OFFSET_BEHIND_MS)];
-    dayEdgeOffsets.set(key, edges);
+    if (dayEdges.size >= DAY_EDGE_CACHE_LIMIT) dayEdges.clear();
+    const windowStart = dayMs - MAX_OFFSET_AHEAD_MS;
+    const windowEnd = dayMs + DAY_MS + MAX_OFFSET_BEHIND_MS;
+    const before = zone.offset(windowStart);
+    const after = zone.offset(windowEnd);
+    edges = [before, after, before === after ? NaN : singleTransition(zone, windowStart, windowEnd, before, after)];
+    dayEdges.set(key, edges);
   }
-  const [before, after] = edges;
+  const [before, after, transition] = edges;
   if (before === after) {
     const shift = dayMs - before * MINUTE_MS;
     return (minute) => ({ instant: shift + minute * MINUTE_MS, inGap: false });
   }
-  return (minute) => resolveWall(zone, dayMs + minute * MINUTE_MS);
+  if (Number.isNaN(transition)) return (minute) => resolveWall(zone, dayMs + minute * MINUTE_MS);
+  // The same rules as resolveWall with the offset known on each side of the one transition.
+  return (minute) => {
+    const wallMs = dayMs + minute * MINUTE_MS;
+    const early = wallMs - before * MINUTE_MS;
+    const late = wallMs - after * MINUTE_MS;
+    const earlyReal = early < transition;
+    const lateReal = late >= transition;
+    if (earlyReal && lateReal) return { instant: Math.min(early, late), inGap: false };
+    if (earlyReal) return { instant: early, inGap: false };
+    if (lateReal) return { instant: late, inGap: false };
+    return { instant: transition, inGap: true };
+  };
+}
+
+/**
+ * The instant in (from, to] where the offset changes from `before` to `after`, when that is the
+ * only change in the window; NaN otherwise. tzdb transitions fall on whole minutes.
+ */
+function singleTransition(zone: IANAZone, from: number, to: number, before: number, after: number): number {
+  let lo = Math.floor(from / MINUTE_MS);
+  let hi = Math.ceil(to / MINUTE_MS);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (zone.offset(mid * MINUTE_MS) === before) lo = mid;
+    else hi = mid;
+  }
+  const at = hi * MINUTE_MS;
+  // Hourly samples catch a second change (the search above assumes one); then callers fall back.
+  for (let t = from; t <= to; t += HOUR_MS) if (zone.offset(t) !== (t < at ? before : after)) return NaN;
+  return zone.offset(at) === after ? at : NaN;
 }

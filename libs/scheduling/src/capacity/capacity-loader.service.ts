@@ -16,13 +16,26 @@ interface BookingRow {
   starts_at: number;
   ends_at: number;
   chair_released_at: number;
+  hold_expires_at: number | null;
+}
+
+/** The clinic fields the loader and {@link visitKindSpec} read (an entity or a lean row). */
+export type CapacityClinic = Pick<Clinic, 'id' | 'timezone' | 'settings'>;
+
+/** The visit kind fields availability needs (an entity or a lean row). */
+export type KindRow = Pick<VisitKind, 'key' | 'needsChair' | 'needsClinician' | 'capability' | 'treatmentMinutes' | 'recoveryMinutes'>;
+
+/** Capacity as loaded, with what a cache needs to know about it. */
+export interface LoadedCapacity extends ClinicCapacity {
+  /** Earliest expiry (epoch ms) of a loaded hold, Infinity when none: the capacity changes then without a write. */
+  firstHoldExpiry: number;
 }
 
 /**
  * The availability spec of a visit kind in a clinic: prep and turnover come from the clinic's
  * settings for chair kinds (consults take no chair, so 0), treatment and recovery from the kind.
  */
-export function visitKindSpec(kind: VisitKind, clinic: Clinic): VisitKindSpec {
+export function visitKindSpec(kind: KindRow, clinic: Pick<Clinic, 'settings'>): VisitKindSpec {
   return {
     key: kind.key,
     needsChair: kind.needsChair,
@@ -58,7 +71,13 @@ export class CapacityLoader {
    * interval of its own local date (which ends by 24:00), so nothing outside can matter; shifts
    * and blocks are matched by overlap, so overnight ones are included.
    */
-  async load(em: EntityManager, clinic: Clinic, fromDate: string, toDate: string, opts: CapacityLoadOptions = {}): Promise<ClinicCapacity> {
+  async load(
+    em: EntityManager,
+    clinic: CapacityClinic,
+    fromDate: string,
+    toDate: string,
+    opts: CapacityLoadOptions = {},
+  ): Promise<LoadedCapacity> {
     const from = resolveLocalTime(fromDate, '00:00', clinic.timezone).instant;
     const to = resolveLocalTime(addDays(toDate, 1), '00:00', clinic.timezone).instant;
     return this.loadInstants(em, clinic, from, to, fromDate, toDate, opts);
@@ -67,13 +86,13 @@ export class CapacityLoader {
   /** Capacity for rows touching the instant range [from, to); closures for the given local dates. */
   async loadInstants(
     em: EntityManager,
-    clinic: Clinic,
+    clinic: CapacityClinic,
     from: number,
     to: number,
     closuresFrom: string,
     closuresTo: string,
     opts: CapacityLoadOptions = {},
-  ): Promise<ClinicCapacity> {
+  ): Promise<LoadedCapacity> {
     const fromAt = new Date(from);
     const toAt = new Date(to);
     const now = new Date(this.clock.now());
@@ -95,7 +114,8 @@ export class CapacityLoader {
       ],
       [
         `SELECT id, chair_id, clinician_shift_id, (extract(epoch from starts_at) * 1000)::float8 AS starts_at, (extract(epoch from ends_at) * 1000)::float8 AS ends_at,
-                (extract(epoch from chair_released_at) * 1000)::float8 AS chair_released_at FROM appointment
+                (extract(epoch from chair_released_at) * 1000)::float8 AS chair_released_at,
+                CASE WHEN status = 'held' THEN (extract(epoch from hold_expires_at) * 1000)::float8 END AS hold_expires_at FROM appointment
          WHERE clinic_id = $1 AND starts_at < $3 AND chair_released_at > $2
            AND status = ANY($4::text[])
            AND NOT (status = 'held' AND hold_expires_at <= $5)
@@ -117,7 +137,10 @@ export class CapacityLoader {
     const blocks = results[3] as { chair_id: string; starts_at: number; ends_at: number }[];
     const shifts = results[4] as { id: string; role: 'nurse' | 'clinician'; starts_at: number; ends_at: number }[];
     const bookings = results[5] as BookingRow[];
+    let firstHoldExpiry = Number.POSITIVE_INFINITY;
+    for (const b of bookings) if (b.hold_expires_at !== null && b.hold_expires_at < firstHoldExpiry) firstHoldExpiry = b.hold_expires_at;
     return {
+      firstHoldExpiry,
       zone: clinic.timezone,
       slotMinutes: clinic.settings.slotMinutes,
       nurseRatio: clinic.settings.nurseRatio,

@@ -15,13 +15,38 @@ import {
   Protocol,
   resolveLocalTime,
 } from '@chairtime/domain';
-import { Principal } from '@chairtime/identity';
-import { Appointment, Chair } from '../entities';
+import { assertClinicScope, Principal } from '@chairtime/identity';
+import { Appointment, Chair, ClinicSettings } from '../entities';
 import { toAppointmentResponse } from '../booking/appointment-response';
 import { loadScopedClinic } from '../clinics/clinic-admin.service';
-import { CapacityLoader, loadVisitKind, visitKindSpec } from './capacity-loader.service';
+import { availabilityJson } from './availability-json';
+import { AvailabilityCache } from './availability-cache';
+import { CapacityLoader, KindRow, loadVisitKind, visitKindSpec } from './capacity-loader.service';
 
 const MAX_RANGE_DAYS = 92;
+/** Total characters of cached availability bodies per process (~64 MB of UTF-16 at most). */
+const AVAILABILITY_CACHE_CHARS = 32 * 1024 * 1024;
+
+interface AvailabilityContextRow {
+  timezone: string;
+  settings: ClinicSettings;
+  version: string;
+  key: string | null;
+  needs_chair: boolean;
+  needs_clinician: boolean;
+  capability: string | null;
+  treatment_minutes: number;
+  recovery_minutes: number;
+}
+
+/** The clinic, the requested visit kind (null columns when unknown) and the capacity version. */
+const AVAILABILITY_CONTEXT_SQL = `
+  SELECT c.timezone, c.settings,
+         (SELECT coalesce(sum(v.version), 0)::text FROM clinic_capacity_version v WHERE v.clinic_id = c.id) AS version,
+         k.key, k.needs_chair, k.needs_clinician, k.capability, k.treatment_minutes, k.recovery_minutes
+  FROM clinic c
+  LEFT JOIN visit_kind k ON k.key = $2
+  WHERE c.id = $1`;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const FORECAST_PROTOCOL = 'iv-induction';
 /** Extra days of candidates past the last week so late-week course starts are not undercounted. */
@@ -49,31 +74,63 @@ type BoardItem = Pick<
 /** Read models over a clinic's capacity: bookable slots, the day board, the weekly forecast. */
 @Injectable()
 export class ClinicCapacityService {
+  private readonly answers = new AvailabilityCache(AVAILABILITY_CACHE_CHARS);
+
   constructor(
     private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly capacity: CapacityLoader,
   ) {}
 
-  async availability(principal: Principal, clinicId: string, q: { kind: string; from: string; to: string }) {
+  /**
+   * Bookable slots as a serialized JSON body (`{slots: [{startsAt, endsAt, chairReleasedAt,
+   * chairIds}]}`), served from the per-process cache while the clinic's capacity version and the
+   * clock allow (see {@link AvailabilityCache}); otherwise loaded, computed and cached.
+   */
+  async availability(principal: Principal, clinicId: string, q: { kind: string; from: string; to: string }): Promise<string> {
     const from = requireDate(q.from, 'from');
     const to = requireDate(q.to, 'to');
     if (to < from) throw new DomainError('validation', 'to must not be before from', { path: 'to' });
     if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS)
       throw new DomainError('validation', `at most ${MAX_RANGE_DAYS} days per query`, { path: 'to' });
+    assertClinicScope(principal, clinicId);
     const em = this.dataSource.manager;
-    const clinic = await loadScopedClinic(em, principal, clinicId);
-    const kind = await loadVisitKind(em, q.kind);
-    const capacity = await this.capacity.load(em, clinic, from, to);
-    const slots = computeAvailability(capacity, { kind: visitKindSpec(kind, clinic), fromDate: from, toDate: to, now: this.clock.now() });
-    return {
-      slots: slots.map((s) => ({
-        startsAt: new Date(s.start).toISOString(),
-        endsAt: new Date(s.end).toISOString(),
-        chairReleasedAt: new Date(s.chairReleasedAt).toISOString(),
-        chairIds: s.chairIds,
-      })),
+    // One round trip for scope, kind and the version, read BEFORE the capacity: a change that
+    // commits after this read moves the version past the one the answer is stamped with.
+    const [row] = await em.query<AvailabilityContextRow[]>(AVAILABILITY_CONTEXT_SQL, [clinicId, q.kind]);
+    if (!row) throw new DomainError('not-found', 'Clinic not found');
+    if (row.key === null) throw new DomainError('validation', `Unknown visit kind '${q.kind.slice(0, 60)}'`, { path: 'kind' });
+    const kind: KindRow = {
+      key: row.key,
+      needsChair: row.needs_chair,
+      needsClinician: row.needs_clinician,
+      capability: row.capability,
+      treatmentMinutes: row.treatment_minutes,
+      recoveryMinutes: row.recovery_minutes,
     };
+    const cacheKey = [
+      clinicId,
+      from,
+      to,
+      kind.key,
+      kind.needsChair,
+      kind.needsClinician,
+      kind.capability,
+      kind.treatmentMinutes,
+      kind.recoveryMinutes,
+    ].join('|');
+    const now = this.clock.now();
+    const cached = this.answers.get(cacheKey, row.version, now);
+    if (cached !== undefined) return cached;
+
+    const clinic = { id: clinicId, timezone: row.timezone, settings: row.settings };
+    const capacity = await this.capacity.load(em, clinic, from, to);
+    const slots = computeAvailability(capacity, { kind: visitKindSpec(kind, clinic), fromDate: from, toDate: to, now });
+    const body = availabilityJson(slots);
+    // Without a write, the answer changes only when a loaded hold expires or the first offered start passes.
+    const validUntil = Math.min(capacity.firstHoldExpiry, slots.length > 0 ? slots[0].start + 1 : Number.POSITIVE_INFINITY);
+    this.answers.set(cacheKey, { version: row.version, validUntil, body });
+    return body;
   }
 
   /** One local day: every chair with its visits (cancelled ones and expired holds left out). */

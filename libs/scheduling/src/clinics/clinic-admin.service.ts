@@ -1,21 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { DomainError, isValidZone } from '@chairtime/domain';
+import { addDays, DomainError, isValidZone, resolveLocalTime } from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
 import { assertClinicScope, Principal } from '@chairtime/identity';
-import {
-  Chair,
-  ChairBlock,
-  Closure,
-  Clinic,
-  ClinicSettings,
-  DEFAULT_CLINIC_SETTINGS,
-  OpeningHours,
-  StaffShift,
-  VisitKind,
-} from '../entities';
+import { AuditService } from '@chairtime/audit';
+import { Closure, Clinic, ClinicSettings, DEFAULT_CLINIC_SETTINGS, OpeningHours, StaffShift } from '../entities';
 import { decodeCursor, Page, toPage } from '../paging';
 import { FieldError, mergeClinicSettings } from './clinic-settings';
+import { recordSetupChange, SetupActor } from './setup-audit';
 
 export interface ClinicView {
   id: string;
@@ -28,13 +20,6 @@ export interface WeeklyInterval {
   opens: string;
   closes: string;
 }
-export interface ChairView {
-  id: string;
-  clinicId: string;
-  name: string;
-  capabilities: string[];
-  active: boolean;
-}
 export interface ShiftView {
   id: string;
   clinicId: string;
@@ -44,20 +29,31 @@ export interface ShiftView {
   name: string | null;
 }
 
+/** Filters of the shift list; dates are clinic-local `YYYY-MM-DD`. */
+export interface ShiftListQuery {
+  limit: number;
+  cursor?: string;
+  from?: string;
+  to?: string;
+  role?: 'nurse' | 'clinician';
+}
+
 const MAX_SHIFT_MS = 24 * 3600_000;
 const minuteOf = (t: string): number => (t === '24:00' ? 1440 : Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5)));
 const invalid = (errors: FieldError[]): never => {
   throw new DomainError('validation', errors[0].message, { errors });
 };
 
+/** The instant of local midnight starting `date`; a date that is not on the calendar is a 400 naming `path`. */
+function localMidnight(date: string, zone: string, path: string): number {
+  try {
+    return resolveLocalTime(date, '00:00', zone).instant;
+  } catch {
+    return invalid([{ path, message: `${path} is not a calendar date` }]);
+  }
+}
+
 export const toClinicView = (c: Clinic): ClinicView => ({ id: c.id, name: c.name, timezone: c.timezone, settings: c.settings });
-const toChairView = (c: Chair): ChairView => ({
-  id: c.id,
-  clinicId: c.clinicId,
-  name: c.name,
-  capabilities: c.capabilities,
-  active: c.active,
-});
 const toShiftView = (s: StaffShift): ShiftView => ({
   id: s.id,
   clinicId: s.clinicId,
@@ -76,32 +72,42 @@ export async function loadScopedClinic(em: EntityManager, principal: Principal, 
 }
 
 /**
- * Clinic set-up: the clinic and its settings, weekly hours, closures, chairs, chair blocks and
- * staff shifts. Role checks are on the routes; tenant scope is enforced here (404 outside).
+ * Clinic set-up: the clinic and its settings, weekly hours, closures and staff shifts (chairs and
+ * blocks: {@link ChairAdminService}). Role checks are on the routes; tenant scope is enforced here
+ * (404 outside). Every change writes its audit row in its own transaction.
  */
 @Injectable()
 export class ClinicAdminService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
-  async create(input: { name: string; timezone: string; settings?: Record<string, unknown> }): Promise<ClinicView> {
+  async create(actor: SetupActor, input: { name: string; timezone: string; settings?: Record<string, unknown> }): Promise<ClinicView> {
     const errors: FieldError[] = [];
     if (!isValidZone(input.timezone)) errors.push({ path: 'timezone', message: 'timezone must be an IANA time zone name' });
     const merged = mergeClinicSettings(DEFAULT_CLINIC_SETTINGS, input.settings);
     errors.push(...merged.errors);
     if (errors.length > 0) invalid(errors);
-    const clinic = await this.dataSource
-      .getRepository(Clinic)
-      .save({ name: input.name.trim(), timezone: input.timezone, settings: merged.settings });
-    return toClinicView(clinic);
+    return inTransaction(this.dataSource, async (em) => {
+      const clinic = await em.getRepository(Clinic).save({ name: input.name.trim(), timezone: input.timezone, settings: merged.settings });
+      await recordSetupChange(this.audit, em, actor, {
+        action: 'clinic.create',
+        resourceType: 'clinic',
+        resourceId: clinic.id,
+        clinicId: clinic.id,
+      });
+      return toClinicView(clinic);
+    });
   }
 
   async get(principal: Principal, clinicId: string): Promise<ClinicView> {
     return toClinicView(await loadScopedClinic(this.dataSource.manager, principal, clinicId));
   }
 
-  async update(principal: Principal, clinicId: string, input: { name?: string; timezone?: string; settings?: Record<string, unknown> }) {
+  async update(actor: SetupActor, clinicId: string, input: { name?: string; timezone?: string; settings?: Record<string, unknown> }) {
     return inTransaction(this.dataSource, async (em) => {
-      const clinic = await loadScopedClinic(em, principal, clinicId);
+      const clinic = await loadScopedClinic(em, actor.principal, clinicId);
       const errors: FieldError[] = [];
       if (input.timezone !== undefined && !isValidZone(input.timezone)) {
         errors.push({ path: 'timezone', message: 'timezone must be an IANA time zone name' });
@@ -112,12 +118,24 @@ export class ClinicAdminService {
       if (input.name !== undefined) clinic.name = input.name.trim();
       if (input.timezone !== undefined) clinic.timezone = input.timezone;
       clinic.settings = merged.settings;
-      return toClinicView(await em.getRepository(Clinic).save(clinic));
+      const saved = await em.getRepository(Clinic).save(clinic);
+      const changed = [
+        ...(['name', 'timezone'] as const).filter((f) => input[f] !== undefined),
+        ...Object.keys(input.settings ?? {}).map((k) => `settings.${k}`),
+      ];
+      await recordSetupChange(this.audit, em, actor, {
+        action: 'clinic.update',
+        resourceType: 'clinic',
+        resourceId: clinicId,
+        clinicId,
+        detail: changed.join(','),
+      });
+      return toClinicView(saved);
     });
   }
 
   /** Replaces the whole weekly schedule; intervals of one weekday must not overlap. */
-  async replaceHours(principal: Principal, clinicId: string, weekly: WeeklyInterval[]): Promise<{ weekly: WeeklyInterval[] }> {
+  async replaceHours(actor: SetupActor, clinicId: string, weekly: WeeklyInterval[]): Promise<{ weekly: WeeklyInterval[] }> {
     const errors: FieldError[] = [];
     weekly.forEach((w, i) => {
       if (!Number.isInteger(w.weekday) || w.weekday < 1 || w.weekday > 7)
@@ -134,9 +152,16 @@ export class ClinicAdminService {
     );
     if (errors.length > 0) invalid(errors);
     return inTransaction(this.dataSource, async (em) => {
-      await loadScopedClinic(em, principal, clinicId);
+      await loadScopedClinic(em, actor.principal, clinicId);
       await em.getRepository(OpeningHours).delete({ clinicId });
       if (weekly.length > 0) await em.getRepository(OpeningHours).insert(weekly.map((w) => ({ clinicId, ...w })));
+      await recordSetupChange(this.audit, em, actor, {
+        action: 'clinic.hours.replace',
+        resourceType: 'opening-hours',
+        resourceId: clinicId,
+        clinicId,
+        detail: `${weekly.length} intervals`,
+      });
       return { weekly: this.sortHours(weekly) };
     });
   }
@@ -147,11 +172,14 @@ export class ClinicAdminService {
     return { weekly: this.sortHours(rows.map((r) => ({ weekday: r.weekday, opens: r.opens, closes: r.closes }))) };
   }
 
-  async addClosure(principal: Principal, clinicId: string, input: { startDate: string; endDate: string; reason: string }) {
+  async addClosure(actor: SetupActor, clinicId: string, input: { startDate: string; endDate: string; reason: string }) {
     if (input.endDate < input.startDate) invalid([{ path: 'endDate', message: 'endDate must not be before startDate' }]);
-    await loadScopedClinic(this.dataSource.manager, principal, clinicId);
-    const c = await this.dataSource.getRepository(Closure).save({ clinicId, ...input });
-    return { id: c.id, clinicId, startDate: c.startDate, endDate: c.endDate, reason: c.reason };
+    return inTransaction(this.dataSource, async (em) => {
+      await loadScopedClinic(em, actor.principal, clinicId);
+      const c = await em.getRepository(Closure).save({ clinicId, ...input });
+      await recordSetupChange(this.audit, em, actor, { action: 'closure.create', resourceType: 'closure', resourceId: c.id, clinicId });
+      return { id: c.id, clinicId, startDate: c.startDate, endDate: c.endDate, reason: c.reason };
+    });
   }
 
   async listClosures(principal: Principal, clinicId: string, limit: number, cursor?: string) {
@@ -172,77 +200,8 @@ export class ClinicAdminService {
     );
   }
 
-  /** Capabilities must be visit kinds that take a chair. */
-  async addChair(principal: Principal, clinicId: string, input: { name: string; capabilities: string[] }): Promise<ChairView> {
-    await loadScopedClinic(this.dataSource.manager, principal, clinicId);
-    const kinds = await this.dataSource.getRepository(VisitKind).find({ where: { needsChair: true } });
-    const known = new Set(kinds.map((k) => k.capability ?? k.key));
-    const errors = input.capabilities.flatMap((c, i) =>
-      known.has(c) ? [] : [{ path: `capabilities[${i}]`, message: `'${c.slice(0, 40)}' is not a chair visit kind` }],
-    );
-    if (errors.length > 0) invalid(errors);
-    const exists = await this.dataSource.getRepository(Chair).exists({ where: { clinicId, name: input.name.trim() } });
-    if (exists)
-      throw new DomainError('conflict', 'A chair with this name exists in the clinic', {
-        errors: [{ path: 'name', message: 'name is taken' }],
-      });
-    const chair = await this.dataSource
-      .getRepository(Chair)
-      .save({ clinicId, name: input.name.trim(), capabilities: [...new Set(input.capabilities)], active: true });
-    return toChairView(chair);
-  }
-
-  async listChairs(principal: Principal, clinicId: string, limit: number, cursor?: string): Promise<Page<ChairView>> {
-    await loadScopedClinic(this.dataSource.manager, principal, clinicId);
-    const after = decodeCursor(cursor);
-    const qb = this.dataSource.getRepository(Chair).createQueryBuilder('c').where('c.clinic_id = :clinicId', { clinicId });
-    if (after) qb.andWhere('(c.name, c.id) > (:k, :id)', { k: after.sortKey, id: after.id });
-    const rows = await qb
-      .orderBy('c.name')
-      .addOrderBy('c.id')
-      .take(limit + 1)
-      .getMany();
-    return toPage(rows, limit, (c) => [c.name, c.id], toChairView);
-  }
-
-  private async scopedChair(em: EntityManager, principal: Principal, chairId: string): Promise<Chair> {
-    const chair = await em.getRepository(Chair).findOne({ where: { id: chairId } });
-    if (!chair) throw new DomainError('not-found', 'Chair not found');
-    assertClinicScope(principal, chair.clinicId, 'Chair');
-    return chair;
-  }
-
-  async addBlock(principal: Principal, chairId: string, input: { startsAt: string; endsAt: string; reason: string }) {
-    const startsAt = new Date(input.startsAt);
-    const endsAt = new Date(input.endsAt);
-    if (endsAt <= startsAt) invalid([{ path: 'endsAt', message: 'endsAt must be after startsAt' }]);
-    const chair = await this.scopedChair(this.dataSource.manager, principal, chairId);
-    const b = await this.dataSource
-      .getRepository(ChairBlock)
-      .save({ clinicId: chair.clinicId, chairId, startsAt, endsAt, reason: input.reason });
-    return { id: b.id, chairId, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), reason: b.reason };
-  }
-
-  async listBlocks(principal: Principal, chairId: string, limit: number, cursor?: string) {
-    await this.scopedChair(this.dataSource.manager, principal, chairId);
-    const after = decodeCursor(cursor);
-    const qb = this.dataSource.getRepository(ChairBlock).createQueryBuilder('b').where('b.chair_id = :chairId', { chairId });
-    if (after) qb.andWhere('(b.starts_at, b.id) > (:k::timestamptz, :id)', { k: after.sortKey, id: after.id });
-    const rows = await qb
-      .orderBy('b.starts_at')
-      .addOrderBy('b.id')
-      .take(limit + 1)
-      .getMany();
-    return toPage(
-      rows,
-      limit,
-      (b) => [b.startsAt.toISOString(), b.id],
-      (b) => ({ id: b.id, chairId, startsAt: b.startsAt.toISOString(), endsAt: b.endsAt.toISOString(), reason: b.reason }),
-    );
-  }
-
   async addShift(
-    principal: Principal,
+    actor: SetupActor,
     clinicId: string,
     input: { role: 'nurse' | 'clinician'; startsAt: string; endsAt: string; name?: string },
   ) {
@@ -250,17 +209,27 @@ export class ClinicAdminService {
     const endsAt = new Date(input.endsAt);
     if (endsAt <= startsAt) invalid([{ path: 'endsAt', message: 'endsAt must be after startsAt' }]);
     if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_MS) invalid([{ path: 'endsAt', message: 'a shift lasts at most 24 hours' }]);
-    await loadScopedClinic(this.dataSource.manager, principal, clinicId);
-    const s = await this.dataSource
-      .getRepository(StaffShift)
-      .save({ clinicId, role: input.role, startsAt, endsAt, name: input.name ?? null });
-    return toShiftView(s);
+    return inTransaction(this.dataSource, async (em) => {
+      await loadScopedClinic(em, actor.principal, clinicId);
+      const s = await em.getRepository(StaffShift).save({ clinicId, role: input.role, startsAt, endsAt, name: input.name ?? null });
+      await recordSetupChange(this.audit, em, actor, { action: 'shift.create', resourceType: 'staff-shift', resourceId: s.id, clinicId });
+      return toShiftView(s);
+    });
   }
 
-  async listShifts(principal: Principal, clinicId: string, limit: number, cursor?: string): Promise<Page<ShiftView>> {
-    await loadScopedClinic(this.dataSource.manager, principal, clinicId);
+  /**
+   * Shifts by start time; with `from` / `to` (clinic-local dates, inclusive) only those
+   * overlapping that span — an overnight shift shows on both dates; with `role` only that role.
+   */
+  async listShifts(principal: Principal, clinicId: string, q: ShiftListQuery): Promise<Page<ShiftView>> {
+    const clinic = await loadScopedClinic(this.dataSource.manager, principal, clinicId);
+    if (q.from !== undefined && q.to !== undefined && q.to < q.from) invalid([{ path: 'to', message: 'to must not be before from' }]);
+    const { limit, cursor } = q;
     const after = decodeCursor(cursor);
     const qb = this.dataSource.getRepository(StaffShift).createQueryBuilder('s').where('s.clinic_id = :clinicId', { clinicId });
+    if (q.from !== undefined) qb.andWhere('s.ends_at > :fromAt', { fromAt: new Date(localMidnight(q.from, clinic.timezone, 'from')) });
+    if (q.to !== undefined) qb.andWhere('s.starts_at < :toAt', { toAt: new Date(localMidnight(addDays(q.to, 1), clinic.timezone, 'to')) });
+    if (q.role !== undefined) qb.andWhere('s.role = :role', { role: q.role });
     if (after) qb.andWhere('(s.starts_at, s.id) > (:k::timestamptz, :id)', { k: after.sortKey, id: after.id });
     const rows = await qb
       .orderBy('s.starts_at')

@@ -6,3 +6,4 @@ export * from './chair-block.entity';
 export * from './staff-shift.entity';
 export * from './visit-kind.entity';
 export * from './appointment.entity';
+export * from './clinic-capacity-version.entity';

@@ -1,0 +1,191 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { FixedClock } from '@chairtime/domain';
+import { Role } from '@chairtime/identity';
+import { asAdmin, asStaff } from '../support/auth';
+import { at, seedClinic, seedPatient, SchedClinic, startSchedulingApi } from '../support/scheduling-factories';
+
+const NOW = Date.parse('2027-03-01T12:00:00Z');
+const DAY = '2027-03-03';
+
+/**
+ * The availability cache against real Postgres: answers are cached per process, stamped with the
+ * clinic capacity version that triggers bump on every committed change, and expire on their own
+ * when a hold lapses or a start passes.
+ */
+describe('availability cache (real Postgres, frozen clock)', () => {
+  const clock = new FixedClock(NOW);
+  let app: INestApplication;
+  let ds: DataSource;
+  let clinic: SchedClinic;
+  let sched: { Authorization: string };
+
+  beforeAll(async () => {
+    app = await startSchedulingApi(clock);
+    ds = app.get(DataSource);
+    clinic = await seedClinic(ds, { fromDate: '2027-02-28', days: 10, chairs: 1, nurses: 2 });
+    sched = asStaff(app, Role.Scheduler, clinic.id);
+  });
+  afterAll(async () => app.close());
+  beforeEach(() => clock.set(NOW));
+
+  const slots = async (date = DAY): Promise<{ startsAt: string; chairIds: string[] }[]> => {
+    const res = await request(app.getHttpServer())
+      .get(`/v1/clinics/${clinic.id}/availability?kind=iv-infusion&from=${date}&to=${date}`)
+      .set(sched);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    return res.body.slots;
+  };
+  const offered = async (startsAt: string, date = DAY) => (await slots(date)).some((s) => s.startsAt === startsAt);
+  const version = async (): Promise<number> => {
+    const [row] = await ds.query<{ version: string }[]>(
+      'SELECT coalesce(sum(version), 0) AS version FROM clinic_capacity_version WHERE clinic_id = $1',
+      [clinic.id],
+    );
+    return Number(row.version);
+  };
+  const insertVisit = async (startsAt: string, status: 'booked' | 'held', holdExpiresAt: Date | null = null): Promise<string> => {
+    const [row] = await ds.query<{ id: string }[]>(
+      `INSERT INTO appointment (clinic_id, patient_id, kind, chair_id, starts_at, ends_at, chair_released_at, chair_time, visit_time, status, hold_expires_at)
+       VALUES ($1, $2, 'iv-infusion', $3, $4::timestamptz, $4::timestamptz + interval '80 minutes', $4::timestamptz + interval '90 minutes',
+               tstzrange($4::timestamptz, $4::timestamptz + interval '90 minutes', '[)'), tstzrange($4::timestamptz, $4::timestamptz + interval '80 minutes', '[)'),
+               $5, $6) RETURNING id`,
+      [clinic.id, await seedPatient(ds, clinic.id), clinic.chairIds[0], startsAt, status, holdExpiresAt],
+    );
+    return row.id;
+  };
+
+  it('serves a repeated query from the cache: a write that skips the version bump stays unseen', async () => {
+    const start = at(DAY, '09:00');
+    expect(await offered(start)).toBe(true);
+    // Proves the second answer comes from the cache: with the trigger off, only the cache can hide the row.
+    await ds.query('ALTER TABLE appointment DISABLE TRIGGER appointment_capacity_version');
+    let id: string;
+    try {
+      id = await insertVisit(start, 'booked');
+    } finally {
+      await ds.query('ALTER TABLE appointment ENABLE TRIGGER appointment_capacity_version');
+    }
+    expect(await offered(start)).toBe(true);
+    await ds.query('DELETE FROM appointment WHERE id = $1', [id]);
+    expect(await offered(start)).toBe(true);
+  });
+
+  it('a booking through the API is reflected at once, through a warm cache; its cancellation too', async () => {
+    const start = at(DAY, '10:00');
+    expect(await offered(start)).toBe(true);
+    expect(await offered(start)).toBe(true);
+    const booked = await request(app.getHttpServer())
+      .post('/v1/appointments')
+      .set(sched)
+      .send({ patientId: await seedPatient(ds, clinic.id), clinicId: clinic.id, kind: 'iv-infusion', startsAt: start });
+    expect(booked.status).toBe(201);
+    expect(await offered(start)).toBe(false);
+    expect(await offered(at(DAY, '10:30'))).toBe(false);
+    const cancelled = await request(app.getHttpServer())
+      .post(`/v1/appointments/${booked.body.id}/cancel`)
+      .set(sched)
+      .send({ reason: 'patient asked' });
+    expect(cancelled.status).toBe(200);
+    expect(await offered(start)).toBe(true);
+  });
+
+  it('an expired hold frees its slot without any write: the cached answer lapses at the expiry', async () => {
+    const start = at(DAY, '13:00');
+    await insertVisit(start, 'held', new Date(NOW + 5 * 60_000));
+    expect(await offered(start)).toBe(false);
+    const before = await version();
+    clock.advance(5 * 60_000 - 1);
+    expect(await offered(start)).toBe(false);
+    clock.advance(1);
+    expect(await offered(start)).toBe(true);
+    expect(await version()).toBe(before);
+  });
+
+  it('a cached answer stops offering a start once the clock passes it', async () => {
+    const date = '2027-03-01'; // NOW is 07:00 in New York
+    const first = (await slots(date))[0].startsAt;
+    clock.set(Date.parse(first) + 1);
+    expect((await slots(date)).map((s) => s.startsAt)).not.toContain(first);
+  });
+
+  it('every committed change to capacity bumps the version; a ride confirmation does not', async () => {
+    const bumps = async (change: () => Promise<unknown>): Promise<boolean> => {
+      const v = await version();
+      await change();
+      return (await version()) > v;
+    };
+    const http = () => request(app.getHttpServer());
+    expect(
+      await bumps(() =>
+        http()
+          .put(`/v1/clinics/${clinic.id}/hours`)
+          .set(sched)
+          .send({ weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '08:00', closes: '20:00' })) })
+          .expect(200),
+      ),
+    ).toBe(true);
+    expect(
+      await bumps(() =>
+        http()
+          .post(`/v1/clinics/${clinic.id}/closures`)
+          .set(sched)
+          .send({ startDate: '2027-03-09', endDate: '2027-03-09', reason: 'x' })
+          .expect(201),
+      ),
+    ).toBe(true);
+    expect(
+      await bumps(() =>
+        http()
+          .post(`/v1/clinics/${clinic.id}/chairs`)
+          .set(sched)
+          .send({ name: 'Spare', capabilities: ['spravato'] })
+          .expect(201),
+      ),
+    ).toBe(true);
+    expect(
+      await bumps(() =>
+        http()
+          .post(`/v1/chairs/${clinic.chairIds[0]}/blocks`)
+          .set(sched)
+          .send({ startsAt: at('2027-03-08', '08:00'), endsAt: at('2027-03-08', '09:00'), reason: 'service' })
+          .expect(201),
+      ),
+    ).toBe(true);
+    expect(
+      await bumps(() =>
+        http()
+          .post(`/v1/clinics/${clinic.id}/shifts`)
+          .set(sched)
+          .send({ role: 'nurse', startsAt: at('2027-03-08', '08:00'), endsAt: at('2027-03-08', '12:00') })
+          .expect(201),
+      ),
+    ).toBe(true);
+    expect(
+      await bumps(() =>
+        http()
+          .patch(`/v1/clinics/${clinic.id}`)
+          .set(asAdmin(app))
+          .send({ settings: { nurseRatio: 3 } })
+          .expect(200),
+      ),
+    ).toBe(true);
+    const id = await insertVisit(at('2027-03-08', '15:00'), 'booked');
+    expect(await bumps(() => ds.query("UPDATE appointment SET ride_status = 'confirmed' WHERE id = $1", [id]))).toBe(false);
+    expect(await bumps(() => ds.query("UPDATE appointment SET status = 'cancelled' WHERE id = $1", [id]))).toBe(true);
+  });
+
+  it('a settings change reshapes the cached grid at once', async () => {
+    const quarter = at(DAY, '16:15');
+    expect(await offered(quarter)).toBe(true);
+    await request(app.getHttpServer())
+      .patch(`/v1/clinics/${clinic.id}`)
+      .set(asAdmin(app))
+      .send({ settings: { slotMinutes: 30 } })
+      .expect(200);
+    expect(await offered(quarter)).toBe(false);
+    expect(await offered(at(DAY, '16:30'))).toBe(true);
+  });
+});
