@@ -6,10 +6,10 @@ import { Courses1795937478135 } from './1795937478135-Courses';
 import { Identity1795937613911 } from './1795937613911-Identity';
 import { Clinical1795937880431 } from './1795937880431-Clinical';
 import { Messaging1795939143140 } from './1795939143140-Messaging';
-import { BookingCancelled1796000004000 } from './1796000004000-BookingCancelled';
 import { FollowUps1796000001000 } from './1796000001000-FollowUps';
 import { Waitlist1796000002000 } from './1796000002000-Waitlist';
 import { CapacityVersion1796000003000 } from './1796000003000-CapacityVersion';
+import { BookingCancelled1796000004000 } from './1796000004000-BookingCancelled';
 
 /** Every migration, in order. Listed explicitly (not globbed) so the compiled apps find them. */
 export const MIGRATIONS = [
@@ -21,8 +21,8 @@ export const MIGRATIONS = [
   Identity1795937613911,
   Clinical1795937880431,
   Messaging1795939143140,
-  BookingCancelled1796000004000,
   FollowUps1796000001000,
   Waitlist1796000002000,
   CapacityVersion1796000003000,
+  BookingCancelled1796000004000,
 ];
