@@ -64,10 +64,9 @@ export class BoosterOfferService {
     )) as unknown[];
     if (booked.length > 0) return;
 
-    const [clinic, patient] = await Promise.all([
-      em.findOneOrFail(Clinic, { where: { id: p.clinicId } }),
-      em.findOneOrFail(Patient, { where: { id: p.patientId, clinicId: p.clinicId } }),
-    ]);
+    // One after the other: a transaction's connection runs one query at a time anyway.
+    const clinic = await em.findOneOrFail(Clinic, { where: { id: p.clinicId } });
+    const patient = await em.findOneOrFail(Patient, { where: { id: p.patientId, clinicId: p.clinicId } });
     const range = boosterOfferRange({
       lastInductionStart: induction.end.visitStart,
       windowMinDays: booster.repeat.windowMinDays,

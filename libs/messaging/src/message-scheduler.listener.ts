@@ -144,11 +144,10 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       return;
     }
     const end = await loadCourseEnd(em, course);
-    const [clinic, patient, planRow] = await Promise.all([
-      em.findOneOrFail(Clinic, { where: { id: course.clinicId } }),
-      em.findOneOrFail(Patient, { where: { id: course.patientId } }),
-      em.findOne(MessagePlan, { where: { clinicId: course.clinicId } }),
-    ]);
+    // One after the other: a transaction's connection runs one query at a time anyway.
+    const clinic = await em.findOneOrFail(Clinic, { where: { id: course.clinicId } });
+    const patient = await em.findOneOrFail(Patient, { where: { id: course.patientId } });
+    const planRow = await em.findOne(MessagePlan, { where: { clinicId: course.clinicId } });
     const fresh = end ? this.courseEndPlan(end, clinic, patient, planRow?.entries ?? DEFAULT_MESSAGE_PLAN) : [];
     const pending = (await em.query(
       `SELECT appointment_id, kind, "offset", planned_at, send_at FROM message WHERE course_id = $1 AND anchor = 'course-end' AND status = 'scheduled'`,

@@ -64,10 +64,9 @@ export class OfferFreedTimeHandler implements JobHandler<JobName.OfferFreedTime>
     const open = await em.count(WaitlistOffer, { where: { freedId: freed.id, status: 'offered' } });
     const wanted = OFFERS_PER_FREED_TIME - open;
     if (wanted <= 0) return 0;
-    const [clinic, chair] = await Promise.all([
-      em.findOneOrFail(Clinic, { where: { id: freed.clinicId } }),
-      em.findOneOrFail(Chair, { where: { id: freed.chairId } }),
-    ]);
+    // One after the other: a transaction's connection runs one query at a time anyway.
+    const clinic = await em.findOneOrFail(Clinic, { where: { id: freed.clinicId } });
+    const chair = await em.findOneOrFail(Chair, { where: { id: freed.chairId } });
     const offers: WaitlistOffer[] = [];
     let after: WaitlistEntry | undefined;
     while (offers.length < wanted) {
