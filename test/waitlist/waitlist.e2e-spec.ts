@@ -95,6 +95,32 @@ describe('waitlist (e2e)', () => {
       freedId,
     ]);
 
+  /** The `waitlist-offer-gone` messages of these patients. */
+  const goneNoticesOf = (
+    patientIds: string[],
+  ): Promise<{ id: string; patient_id: string; status: string; planned_at: Date; send_at: Date }[]> =>
+    ds.query(
+      `SELECT id, patient_id, status, planned_at, send_at FROM message WHERE kind = 'waitlist-offer-gone' AND patient_id = ANY($1)`,
+      [patientIds],
+    );
+
+  const sendJobsOf = (messageId: string): Promise<{ payload: unknown; run_at: Date }[]> =>
+    ds.query(`SELECT payload, run_at FROM outbox_entry WHERE job_name = 'send-message' AND payload->>'messageId' = $1`, [messageId]);
+
+  /**
+   * Sends a message through the worker's real send handler (the class, here on the API's data
+   * source and clock; log channel) and returns its rendered SMS, scanned for clinical words.
+   */
+  async function sendNotice(messageId: string): Promise<string> {
+    await new SendMessageHandler(ds, clock, app.get<AppConfig>(APP_CONFIG)).handle({ messageId });
+    const [sent] = await ds.query<{ status: string; rendered_body: string }[]>(`SELECT status, rendered_body FROM message WHERE id = $1`, [
+      messageId,
+    ]);
+    expect(sent.status).toBe('sent');
+    expect(findForbiddenWords(sent.rendered_body)).toEqual([]);
+    return sent.rendered_body;
+  }
+
   describe('a cancellation offers the freed chair time, and the first claim wins', () => {
     let cancelled: { id: string; chairId: string };
     let a: Waiter, b: Waiter, c: Waiter, d: Waiter, e: Waiter, f: Waiter;
@@ -154,21 +180,13 @@ describe('waitlist (e2e)', () => {
       );
       expect(Number(jobs.n)).toBe(3);
 
-      // The worker's send handler (the real class, here on the API's data source and clock) sends
-      // each offer through the log channel with its claim link.
-      const sender = new SendMessageHandler(ds, clock, app.get<AppConfig>(APP_CONFIG));
+      // The worker's send handler sends each offer with its claim link.
       for (const o of offers) {
-        await sender.handle({ messageId: o.message_id });
-        const [sent] = await ds.query<{ status: string; rendered_body: string }[]>(
-          `SELECT status, rendered_body FROM message WHERE id = $1`,
-          [o.message_id],
-        );
-        expect(sent.status).toBe('sent');
-        expect(sent.rendered_body).toMatch(
+        const body = await sendNotice(o.message_id);
+        expect(body).toMatch(
           /^Clinic [0-9a-f]{8}: an earlier time opened up on Fri, Mar 5 at 10:00 AM\. Tap to take it: \/v1\/actions\/\S+$/,
         );
-        expect(findForbiddenWords(sent.rendered_body)).toEqual([]);
-        const link = sent.rendered_body.split(' ').pop() as string;
+        const link = body.split(' ').pop() as string;
         links.set(o.id, link);
         const described = await http.get(link).expect(200);
         expect(described.body).toEqual({ purpose: 'claim-waitlist-offer', startsAt: FREED, expiresAt: expect.any(String), used: false });
@@ -241,6 +259,18 @@ describe('waitlist (e2e)', () => {
         .set(asPatient(app, byEntry.get(winner.entry_id)!.patientId, clinic.id));
       expect(again.status).toBe(409);
       expect(again.body.currentStatus).toBe('claimed');
+
+      // Every offer message was sent, so each loser — and only they — is told the time is gone.
+      const gone = await goneNoticesOf([a, d, e].map((w) => w.patientId));
+      const losers = after.filter((o) => o.status === 'gone').map((o) => byEntry.get(o.entry_id)!.patientId);
+      expect(gone.map((m) => m.patient_id).sort()).toEqual(losers.sort());
+      for (const m of gone) {
+        expect(m).toMatchObject({ status: 'scheduled', planned_at: new Date(FREED), send_at: new Date(NOW) });
+        expect(await sendJobsOf(m.id)).toEqual([{ payload: { messageId: m.id }, run_at: new Date(NOW) }]);
+        expect(await sendNotice(m.id)).toMatch(
+          /^Clinic [0-9a-f]{8}: the time you were offered on Fri, Mar 5 at 10:00 AM has been taken; you stay on the waitlist\.$/,
+        );
+      }
     });
 
     it('withdraw: the entry leaves the line once; the list no longer shows it', async () => {
@@ -285,6 +315,106 @@ describe('waitlist (e2e)', () => {
       await http.post(`/v1/waitlist/offers/${offer.id}/claim`).expect(401);
       const theirs = await http.get(`/v1/clinics/${clinic.id}/waitlist`).set(stranger).expect(200);
       expect(theirs.body.items.map((i: { patientId: string }) => i.patientId)).toEqual([b.patientId]);
+    });
+  });
+
+  describe('someone off the list books the chair time', () => {
+    it('every offer is gone; patients whose offer was sent are told after quiet hours, an unsent offer is withdrawn', async () => {
+      const x = await newPatient(ds, clinic.id);
+      // After every other entry's window, so only I, J and K are in line for it.
+      const slot = localIso('2027-04-09', '15:00', ZONE);
+      const booked = await http
+        .post('/v1/appointments')
+        .set(scheduler())
+        .send({ patientId: x, clinicId: clinic.id, kind: 'iv-infusion', startsAt: slot, chairId: clinic.chairIds[3] })
+        .expect(201);
+      const [i, j, k] = [
+        await bookedCourse(inductionStarts('2027-04-12', '10:00', ZONE)),
+        await bookedCourse(inductionStarts('2027-04-12', '11:00', ZONE)),
+        await bookedCourse(inductionStarts('2027-04-12', '12:00', ZONE)),
+      ];
+      const window = [localIso('2027-04-09', '14:00', ZONE), localIso('2027-04-09', '16:00', ZONE)] as const;
+      for (const w of [i, j, k]) await join(w, ...window);
+      await http.post(`/v1/appointments/${booked.body.id}/cancel`).set(scheduler()).send({ reason: 'ill' }).expect(200);
+
+      // The offers go out just before quiet hours (21:00 in New York); K's message is still queued.
+      clock.set(Date.parse(localIso('2027-04-05', '20:45', ZONE)));
+      const freedId = await offerFreedTimes(booked.body.id);
+      const offers = await offersOf(freedId);
+      expect(offers.map((o) => o.entry_id).sort()).toEqual([i.entryId, j.entryId, k.entryId].sort());
+      const [oi, oj, ok] = [i, j, k].map((w) => offers.find((o) => o.entry_id === w.entryId)!);
+      for (const o of [oi, oj]) await sendNotice(o.message_id);
+
+      // Inside quiet hours, a scheduler books the chair time for a patient not on the list; I's claim then loses.
+      clock.set(Date.parse(localIso('2027-04-05', '21:05', ZONE)));
+      const y = await newPatient(ds, clinic.id);
+      await http
+        .post('/v1/appointments')
+        .set(scheduler())
+        .send({ patientId: y, clinicId: clinic.id, kind: 'iv-infusion', startsAt: slot, chairId: clinic.chairIds[3] })
+        .expect(201);
+      const lost = await http
+        .post(`/v1/waitlist/offers/${oi.id}/claim`)
+        .set(asPatient(app, i.patientId, clinic.id))
+        .expect(409);
+      expect(lost.body.currentStatus).toBe('gone');
+      expect((await offersOf(freedId)).map((o) => o.status)).toEqual(['gone', 'gone', 'gone']);
+      const [unsent] = await ds.query<{ status: string }[]>(`SELECT status FROM message WHERE id = $1`, [ok.message_id]);
+      expect(unsent.status).toBe('superseded');
+
+      const morning = new Date(localIso('2027-04-06', '08:00', ZONE));
+      const gone = await goneNoticesOf([i, j, k].map((w) => w.patientId));
+      expect(gone.map((m) => m.patient_id).sort()).toEqual([i.patientId, j.patientId].sort());
+      clock.set(morning.getTime());
+      for (const m of gone) {
+        expect(m).toMatchObject({ status: 'scheduled', planned_at: new Date(slot), send_at: morning });
+        expect(await sendJobsOf(m.id)).toEqual([{ payload: { messageId: m.id }, run_at: morning }]);
+        expect(await sendNotice(m.id)).toMatch(
+          /^Clinic [0-9a-f]{8}: the time you were offered on Fri, Apr 9 at 3:00 PM has been taken; you stay on the waitlist\.$/,
+        );
+      }
+      // A repeated claim closes nothing more and tells no one twice.
+      await http
+        .post(`/v1/waitlist/offers/${oj.id}/claim`)
+        .set(asPatient(app, j.patientId, clinic.id))
+        .expect(409);
+      expect(await goneNoticesOf([i, j, k].map((w) => w.patientId))).toHaveLength(2);
+    });
+
+    it('a claim of an offer whose time already lapsed loses, and its patient is told', async () => {
+      const x = await newPatient(ds, clinic.id);
+      const slot = localIso('2027-04-16', '15:00', ZONE);
+      const booked = await http
+        .post('/v1/appointments')
+        .set(scheduler())
+        .send({ patientId: x, clinicId: clinic.id, kind: 'iv-infusion', startsAt: slot, chairId: clinic.chairIds[3] })
+        .expect(201);
+      const l = await bookedCourse(inductionStarts('2027-04-19', '10:00', ZONE));
+      await join(l, localIso('2027-04-16', '14:00', ZONE), localIso('2027-04-16', '16:00', ZONE));
+      await http.post(`/v1/appointments/${booked.body.id}/cancel`).set(scheduler()).send({ reason: 'ill' }).expect(200);
+      const freedId = await offerFreedTimes(booked.body.id);
+      const [offer] = await offersOf(freedId);
+      await sendNotice(offer.message_id);
+      const y = await newPatient(ds, clinic.id);
+      await http
+        .post('/v1/appointments')
+        .set(scheduler())
+        .send({ patientId: y, clinicId: clinic.id, kind: 'iv-infusion', startsAt: slot, chairId: clinic.chairIds[3] })
+        .expect(201);
+      // A repeated offer job finds the chair booked again: the freed time lapses, the offer is still open.
+      await app.get(OfferFreedTimeHandler).handle({ freedId });
+      const [freed] = await ds.query<{ status: string }[]>(`SELECT status FROM freed_chair_time WHERE id = $1`, [freedId]);
+      expect(freed.status).toBe('lapsed');
+
+      const lost = await http
+        .post(`/v1/waitlist/offers/${offer.id}/claim`)
+        .set(asPatient(app, l.patientId, clinic.id))
+        .expect(409);
+      expect(lost.body.currentStatus).toBe('gone');
+      const gone = await goneNoticesOf([l.patientId]);
+      expect(gone).toHaveLength(1);
+      expect(gone[0]).toMatchObject({ status: 'scheduled', planned_at: new Date(slot), send_at: new Date(NOW) });
+      expect(await sendNotice(gone[0].id)).toContain('the time you were offered on Fri, Apr 16 at 3:00 PM has been taken');
     });
   });
 

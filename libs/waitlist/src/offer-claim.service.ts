@@ -9,6 +9,7 @@ import { ActionClaims, ActionDescription, ActionDelegate, ActionService } from '
 import { Appointment, AppointmentResponse, BookingService, toAppointmentResponse } from '@chairtime/scheduling';
 import { FreedChairTime, WaitlistEntry, WaitlistOffer } from './entities';
 import { closeOffers } from './offer-state';
+import { tellOffersGone } from './waitlist-messages';
 import { expireOfferJobId } from './offer-freed-time.handler';
 import { OfferView, toOfferView } from './waitlist-views';
 
@@ -25,9 +26,11 @@ type Outcome = { won: true; offer: OfferView; appointment: AppointmentResponse }
  * is still free) and every other open offer of the freed time becomes `gone` in the same
  * transaction. A loser gets 409 — including when the chair was taken by someone off the list.
  *
- * Losers are not sent a "gone" message: their offer's page and the claim answer say so, they go
- * back in line at once, and a second SMS for each of up to three offers per freed time was judged
- * noise. Unsent offer messages are withdrawn instead.
+ * Whenever an offer is gone because the time went to someone else, a patient whose offer message
+ * was sent is told so ({@link tellOffersGone}) in the same transaction — otherwise they would be
+ * left holding a link to a time they can no longer have; unsent offer messages are withdrawn. An
+ * offer closed because the patient's own visit or course changed gets no such notice: the time
+ * was not taken, and it goes on to the next in line.
  */
 @Injectable()
 export class OfferClaimService implements ActionDelegate, OnModuleInit {
@@ -81,7 +84,7 @@ export class OfferClaimService implements ActionDelegate, OnModuleInit {
     if (offer.status !== 'offered') return lost(`The offer is ${offer.status}`, offer.status);
     if (offer.expiresAt.getTime() <= now) return lost('The offer expired', 'expired');
     if (freed.status !== 'open') {
-      await closeOffers(em, [offer.id], 'gone', false);
+      await tellOffersGone(em, await closeOffers(em, [offer.id], 'gone', false), now);
       return lost('The time was taken', 'gone');
     }
 
@@ -103,14 +106,14 @@ export class OfferClaimService implements ActionDelegate, OnModuleInit {
       }
       // Someone off the list booked the chair time: every offer of it is gone.
       await em.update(FreedChairTime, { id: freed.id }, { status: 'lapsed' });
-      await this.closeSiblings(em, freed.id, null);
+      await this.closeSiblings(em, freed.id, null, now);
       return lost('The time was taken', 'gone');
     }
     await em.update(WaitlistOffer, { id: offer.id }, { status: 'claimed' });
     await em.update(WaitlistEntry, { id: offer.entryId }, { status: 'fulfilled' });
     await em.update(FreedChairTime, { id: freed.id }, { status: 'claimed' });
     await cancelJobs(em, JobName.ExpireWaitlistOffer, [expireOfferJobId(offer.id)], offer.clinicId);
-    await this.closeSiblings(em, freed.id, offer.id);
+    await this.closeSiblings(em, freed.id, offer.id, now);
     await this.audit.record(
       {
         actorId: 'principal' in who ? who.principal.userId : null,
@@ -141,14 +144,16 @@ export class OfferClaimService implements ActionDelegate, OnModuleInit {
     return offer;
   }
 
-  private async closeSiblings(em: EntityManager, freedId: string, except: string | null): Promise<void> {
+  /** Closes the freed time's open offers (but `except`, the winner's) and tells their patients. */
+  private async closeSiblings(em: EntityManager, freedId: string, except: string | null, now: number): Promise<void> {
     const open = await em.find(WaitlistOffer, { where: { freedId, status: 'offered' }, select: { id: true } });
-    await closeOffers(
+    const closed = await closeOffers(
       em,
       open.map((o) => o.id).filter((id) => id !== except),
       'gone',
       false,
     );
+    await tellOffersGone(em, closed, now);
   }
 }
 

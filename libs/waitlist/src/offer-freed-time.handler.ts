@@ -5,7 +5,6 @@ import {
   CLOCK,
   Clock,
   findWaitlistFit,
-  MessageChannel,
   OFFERS_PER_FREED_TIME,
   offerTiming,
   QuietWindow,
@@ -17,9 +16,8 @@ import { ProtocolService } from '@chairtime/courses';
 import { Course } from '@chairtime/courses/entities';
 import { Appointment, Chair, Clinic, DEFAULT_CLINIC_SETTINGS, VisitKind } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
-import { Message } from '@chairtime/messaging/entities';
-import { sendJobId } from '@chairtime/messaging';
 import { FreedChairTime, WaitlistEntry, WaitlistOffer } from './entities';
+import { writeWaitlistMessage } from './waitlist-messages';
 
 /** Waiting entries read per batch while looking for fits (most fit or fail on the first few). */
 const BATCH = 50;
@@ -146,26 +144,13 @@ export class OfferFreedTimeHandler implements JobHandler<JobName.OfferFreedTime>
     const quiet = new QuietWindow(clinic.settings?.quietHours ?? DEFAULT_CLINIC_SETTINGS.quietHours, patient.timezone ?? clinic.timezone);
     const timing = offerTiming(now, freed.startsAt.getTime(), quiet);
     if (!timing) return null;
-    const channel: MessageChannel = patient.contactPreference;
-    const consented = patient.consent?.[channel] === true;
-    const message = await em.save(
-      em.create(Message, {
-        clinicId: entry.clinicId,
-        patientId: entry.patientId,
-        appointmentId: null,
-        courseId: entry.courseId,
-        kind: 'waitlist-offer',
-        channel,
-        anchor: 'booking',
-        offset: 'PT0S',
-        // A message without a visit shows its planned time: here, the offered start.
-        plannedAt: freed.startsAt,
-        sendAt: new Date(timing.sendAt),
-        status: consented ? 'scheduled' : 'skipped',
-        skipReason: consented ? null : 'no-consent',
-        appointmentVersion: null,
-      }),
-    );
+    const message = await writeWaitlistMessage(em, patient, {
+      clinicId: entry.clinicId,
+      courseId: entry.courseId,
+      kind: 'waitlist-offer',
+      offeredStart: freed.startsAt,
+      sendAt: new Date(timing.sendAt),
+    });
     const offer = await em.save(
       em.create(WaitlistOffer, {
         clinicId: entry.clinicId,
@@ -181,15 +166,6 @@ export class OfferFreedTimeHandler implements JobHandler<JobName.OfferFreedTime>
       }),
     );
     await em.update(WaitlistEntry, { id: entry.id }, { status: 'offered' });
-    if (consented) {
-      await enqueue(em, {
-        name: JobName.SendMessage,
-        jobId: sendJobId(message.id),
-        payload: { messageId: message.id },
-        runAt: message.sendAt,
-        clinicId: entry.clinicId,
-      });
-    }
     await enqueue(em, {
       name: JobName.ExpireWaitlistOffer,
       jobId: expireOfferJobId(offer.id),

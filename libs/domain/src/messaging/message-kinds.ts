@@ -13,6 +13,7 @@ export const MESSAGE_KINDS = [
   'crisis-resources',
   'booster-offer',
   'waitlist-offer',
+  'waitlist-offer-gone',
 ] as const;
 
 /** A message kind. */
@@ -38,9 +39,10 @@ export const PRE_VISIT_KINDS: readonly MessageKind[] = ['preparation', 'ride-req
 
 /**
  * Kinds raised by an event rather than by the plan: crisis resources by a safety escalation, a
- * waitlist offer by a freed chair. A plan may not schedule them.
+ * waitlist offer by a freed chair, its "gone" notice by someone else taking that chair time. A
+ * plan may not schedule them.
  */
-export const EVENT_ONLY_KINDS: readonly MessageKind[] = ['crisis-resources', 'waitlist-offer'];
+export const EVENT_ONLY_KINDS: readonly MessageKind[] = ['crisis-resources', 'waitlist-offer', 'waitlist-offer-gone'];
 
 /** True for safety messages, which quiet hours never delay. */
 export const isUrgent = (kind: MessageKind): boolean => kind === 'crisis-resources';

@@ -108,6 +108,7 @@ describe('validateMessagePlan', () => {
     [[entry({ kind: 'birthday' })], ['[0].kind']],
     [[entry({ kind: 'crisis-resources', offset: 'PT0S', anchor: 'booking' })], ['[0].kind']],
     [[entry({ kind: 'waitlist-offer', offset: 'PT0S', anchor: 'booking' })], ['[0].kind']],
+    [[entry({ kind: 'waitlist-offer-gone', offset: 'PT0S', anchor: 'booking' })], ['[0].kind']],
     [[entry({ anchor: 'visit' })], ['[0].anchor']],
     [[entry({ channel: 'pager' })], ['[0].channel']],
     [[entry({ visitKinds: [] })], ['[0].visitKinds']],

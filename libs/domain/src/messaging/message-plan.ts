@@ -164,8 +164,8 @@ function entryErrors(raw: unknown, at: string): FieldError[] {
 /**
  * Validates a clinic's plan (`PUT /v1/clinics/:id/message-plan`).
  *
- * Rules beyond shape: at most 50 entries; `crisis-resources` and `waitlist-offer` cannot be
- * planned; pre-visit kinds (preparation, ride requests, reminders) must be anchored on `start`
+ * Rules beyond shape: at most 50 entries; `crisis-resources`, `waitlist-offer` and
+ * `waitlist-offer-gone` cannot be planned; pre-visit kinds (preparation, ride requests, reminders) must be anchored on `start`
  * with a negative offset — a "reminder" after the visit has begun reminds of nothing — and only
  * the `start` anchor takes negative offsets; two entries with the same kind, anchor and offset
  * may not share a visit kind (the patient would get the message twice).

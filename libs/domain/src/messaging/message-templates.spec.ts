@@ -122,6 +122,13 @@ describe('renderMessage: inputs that would leak', () => {
       'Northside Wellness: reminder of your visit on Tue, Mar 9 at 10:00 AM.',
     );
   });
+
+  it('tells a waitlist patient the offered time is gone with the clinic, date and time only', () => {
+    const { body } = renderMessage('waitlist-offer-gone', { ...ctx, actionUrl: undefined }, 'sms');
+    expect(body).toBe('Northside Wellness: the time you were offered on Tue, Mar 9 at 10:00 AM has been taken; you stay on the waitlist.');
+    const renamed = renderMessage('waitlist-offer-gone', { ...ctx, clinicName: 'Northside Ketamine Clinic', actionUrl: undefined }, 'sms');
+    expect(renamed.body.startsWith('Your clinic: the time you were offered')).toBe(true);
+  });
 });
 
 describe('localDateAndTime', () => {

@@ -181,6 +181,14 @@ const TEMPLATES: Record<MessageKind, Template> = {
     smsLink: 'Tap to take it:',
     email: 'An earlier time opened up at {c}: {d} at {t}. Take it with the link below while it is free.',
   },
+  'waitlist-offer-gone': {
+    subject: 'The earlier time has been taken',
+    sms: '{c}: the time you were offered on {d} at {t} has been taken; you stay on the waitlist.',
+    smsLink: 'Details:',
+    email:
+      'The time you were offered at {c} on {d} at {t} has been taken. You stay on the waitlist, and we will message you ' +
+      'when another time opens up.',
+  },
 };
 
 /** Clinic display names like "Northside Ketamine Center" would leak the treatment. */

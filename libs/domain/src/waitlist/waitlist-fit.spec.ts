@@ -11,6 +11,7 @@ import {
   OFFER_MINUTES,
   offerTiming,
   WaitingCourse,
+  waitlistSendAt,
 } from './waitlist-fit';
 
 const ZONE = 'America/New_York';
@@ -156,5 +157,19 @@ describe('offerTiming', () => {
   });
   it('makes no offer that could only be sent after the start', () => {
     expect(offerTiming(at('2027-03-01', '22:30'), at('2027-03-02', '08:00'), quiet)).toBeNull();
+  });
+});
+
+describe('waitlistSendAt', () => {
+  const quiet = new QuietWindow({ from: '21:00', to: '08:00' }, ZONE);
+
+  it('sends at once in the day and holds a night-time message until quiet hours end', () => {
+    const noon = at('2027-03-01', '12:00');
+    expect(waitlistSendAt(noon, at('2027-03-05'), quiet)).toBe(noon);
+    expect(waitlistSendAt(at('2027-03-01', '22:30'), at('2027-03-05'), quiet)).toBe(at('2027-03-02', '08:00'));
+  });
+  it('sends nothing about a start that would be past by the time quiet hours end', () => {
+    expect(waitlistSendAt(at('2027-03-01', '22:30'), at('2027-03-02', '08:00'), quiet)).toBeNull();
+    expect(waitlistSendAt(at('2027-03-01', '22:30'), at('2027-03-02', '08:01'), quiet)).toBe(at('2027-03-02', '08:00'));
   });
 });

@@ -93,12 +93,21 @@ export interface OfferTiming {
 }
 
 /**
- * An offer is an ordinary message, so quiet hours hold it back until the patient's morning; its
- * {@link OFFER_MINUTES} run from when it is sent, never past the offered start. Null when the
- * message could not go out before the start: the offer would be useless.
+ * When a waitlist message about an offered start goes out: it is not urgent, so quiet hours hold
+ * it back until the patient's morning. Null when it could only go out at or after the start —
+ * an offer could no longer be claimed, and a "gone" notice would tell of a time already past.
+ */
+export function waitlistSendAt(now: number, offeredStart: number, quiet: Pick<QuietWindow, 'nextAllowed'>): number | null {
+  const sendAt = quiet.nextAllowed(now);
+  return sendAt < offeredStart ? sendAt : null;
+}
+
+/**
+ * An offer goes out at {@link waitlistSendAt}; its {@link OFFER_MINUTES} run from when it is
+ * sent, never past the offered start. Null when the offer would be useless.
  */
 export function offerTiming(now: number, freedStart: number, quiet: Pick<QuietWindow, 'nextAllowed'>): OfferTiming | null {
-  const sendAt = quiet.nextAllowed(now);
-  if (sendAt >= freedStart) return null;
+  const sendAt = waitlistSendAt(now, freedStart, quiet);
+  if (sendAt === null) return null;
   return { sendAt, expiresAt: Math.min(sendAt + OFFER_MINUTES * 60_000, freedStart) };
 }
