@@ -114,6 +114,12 @@ describe('renderMessage: inputs that would leak', () => {
     }
   });
 
+  it('does not read words into the random token of a one-tap link, but still scans the rest of it', () => {
+    const token = '/v1/actions/eyJwdXJwb3NlIjoiY29uZmlybS1yaWRlIn0-dose_IV.sig-Ketamine_x';
+    expect(renderMessage('reminder', { ...ctx, actionUrl: `https://go.example.com${token}` }, 'sms').body).toContain(token);
+    expect(() => renderMessage('reminder', { ...ctx, actionUrl: `https://ketamine.example.com${token}` }, 'sms')).toThrow(DomainError);
+  });
+
   it('renders the exact SMS, with and without a link', () => {
     expect(renderMessage('reminder', ctx, 'sms').body).toBe(
       'Northside Wellness: reminder of your visit on Tue, Mar 9 at 10:00 AM. Tap to confirm you are coming: https://go.example.com/a/x1',
