@@ -184,9 +184,10 @@ describe('waitlist (e2e)', () => {
       for (const o of offers) {
         const body = await sendNotice(o.message_id);
         expect(body).toMatch(
-          /^Clinic [0-9a-f]{8}: an earlier time opened up on Fri, Mar 5 at 10:00 AM\. Tap to take it: \/v1\/actions\/\S+$/,
+          /^Clinic [0-9a-f]{8}: an earlier time opened up on Fri, Mar 5 at 10:00 AM\. Tap to take it: http:\/\/localhost:3000\/v1\/actions\/\S+$/,
         );
-        const link = body.split(' ').pop() as string;
+        // The link is absolute (PUBLIC_BASE_URL); the test's app answers its path.
+        const link = new URL(body.split(' ').pop() as string).pathname;
         links.set(o.id, link);
         const described = await http.get(link).expect(200);
         expect(described.body).toEqual({ purpose: 'claim-waitlist-offer', startsAt: FREED, expiresAt: expect.any(String), used: false });

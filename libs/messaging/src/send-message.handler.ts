@@ -205,7 +205,7 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
     const appt = msg.appointment_id && msg.starts_at ? { id: msg.appointment_id, startsAt: msg.starts_at } : null;
     const zone = msg.patient_zone ?? msg.clinic_zone;
     const at = appt ? appt.startsAt.getTime() : msg.planned_at.getTime();
-    const actionUrl =
+    const actionPath =
       offerUrl ??
       messageActionUrl(
         this.config.jwtSecret,
@@ -213,6 +213,8 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
         appt,
         this.clock.now(),
       );
+    // The patient taps the link on a phone: it must be absolute, on the API's public address.
+    const actionUrl = actionPath && `${this.config.publicBaseUrl.replace(/\/+$/, '')}${actionPath}`;
     const transport = this.transportFor(msg);
     const rendered = renderMessage(
       msg.kind as MessageKind,
