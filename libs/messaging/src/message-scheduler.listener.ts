@@ -72,19 +72,17 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     this.events.register(this);
   }
 
-  /** Reads the clinic, patients, plan, visit kinds, courses and protocols a booking's messages need. */
+  /** Reads the patients, plan, courses and protocols a booking's messages need (clinic and kinds come with the hint). */
   async prepare(em: EntityManager, hint: AppointmentChangeHint): Promise<ReadAhead> {
     // One after the other: a transaction's connection runs one query at a time anyway.
-    const clinics = await em.find(Clinic, { where: { id: hint.clinicId } });
     const patients = hint.patientIds.length > 0 ? await em.find(Patient, { where: { id: In(hint.patientIds) } }) : [];
-    const planRows = await em.find(MessagePlan, { where: { clinicId: hint.clinicId } });
-    const kinds = hint.kinds.length > 0 ? await em.find(VisitKind, { where: { key: In(hint.kinds) } }) : [];
+    const planRows = await em.find(MessagePlan, { where: { clinicId: hint.clinic.id } });
     const courses: ReadAhead['courses'] = [];
     for (const course of hint.courseIds.length > 0 ? await em.find(Course, { where: { id: In(hint.courseIds) } }) : []) {
       const protocol = await em.findOneOrFail(ProtocolEntity, { where: { key: course.protocolKey, version: course.protocolVersion } });
       courses.push({ course, protocol });
     }
-    return { clinics, patients, planRows, kinds, courses };
+    return { clinics: [hint.clinic], patients, planRows, kinds: hint.kinds, courses };
   }
 
   async onAppointmentsChanged(em: EntityManager, changes: AppointmentChange[], prepared?: unknown): Promise<void> {

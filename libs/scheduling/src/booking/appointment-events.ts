@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Appointment } from '../entities';
+import { Appointment, Clinic, VisitKind } from '../entities';
 
 export type AppointmentChangeType =
   | 'booked'
@@ -25,12 +25,12 @@ export interface AppointmentChange {
   previous?: { startsAt: Date; chairId: string | null; version: number };
 }
 
-/** What a coming change list will touch, known before its rows are written. */
+/** What a coming change list will touch, known before its rows are written (with the rows the caller already loaded). */
 export interface AppointmentChangeHint {
-  clinicId: string;
+  clinic: Clinic;
   patientIds: string[];
   courseIds: string[];
-  kinds: string[];
+  kinds: VisitKind[];
 }
 
 /** Something that must happen in the same transaction as an appointment change (messages, waitlist offers). */

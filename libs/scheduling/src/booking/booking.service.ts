@@ -66,10 +66,10 @@ export class BookingService {
     const dates = requests.map((r) => instantToLocal(r.startsAt.getTime(), clinic.timezone).date);
     // Listeners read what they need before the locks: under them, other bookings of these days wait.
     const prepared = await this.events.prepare(em, {
-      clinicId: clinic.id,
+      clinic,
       patientIds: [...new Set(requests.map((r) => r.patientId))],
       courseIds: [...new Set(requests.flatMap((r) => (r.courseId ? [r.courseId] : [])))],
-      kinds: [...kinds.keys()],
+      kinds: [...kinds.values()],
     });
     const capacity = await this.lockSweepLoad(em, clinic, dates, []);
 
