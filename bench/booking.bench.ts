@@ -10,14 +10,18 @@ import { FixedClock } from '@chairtime/domain';
 import { Role } from '@chairtime/identity';
 import { bearer } from '../test/support/auth';
 import { newClinic, startCoursesApi } from '../test/support/courses-factories';
-import { blocksFor, layoutDays, seriesVisits } from './support/series-layout';
+import { blocksFor, layoutDays, SeriesLayout, seriesVisits } from './support/series-layout';
 import { pct } from './support/stats';
 import { AppProcess } from '../test/support/processes';
 
 /**
  * Series-booking benchmark: 32 concurrent clients book non-conflicting 6-visit IV-induction
  * series (POST /v1/courses/:id/bookings) on a 32-chair clinic for ~10 s, against the API booted
- * in-process (the real ApiModule, clock frozen before the booked weeks). Then pgbench inserts the
+ * in-process (the real ApiModule, clock frozen before the booked weeks). That single clinic is the
+ * headline figure: all clients share its clinic-day locks (8 two-week blocks, so at most 8
+ * bookings progress at once). A second ~10 s window (`BENCH_CLINICS`, default 4; 1 skips it)
+ * spreads the same 32 clients over that many clinics of the same layout, as a network of clinics
+ * books; its figures carry the clinic count in their names. Then pgbench inserts the
  * same 6 rows per transaction into a scratch table with the same exclusion constraint: the raw
  * ceiling of the database, so `ratio` says how much of it the whole booking path keeps.
  *
@@ -33,6 +37,8 @@ import { AppProcess } from '../test/support/processes';
 
 const CHAIRS = 32;
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
+/** Clinics of the second window (1 skips it): a network books many clinics at once. */
+const CLINICS = Number(process.env.BENCH_CLINICS ?? 4);
 const DURATION_MS = 10_000;
 const SERIES = 4096;
 const ZONE = 'UTC';
@@ -81,23 +87,32 @@ async function profileWindow(): Promise<() => Promise<void>> {
   };
 }
 
-export async function run(): Promise<Record<string, number | string>> {
-  const app = await startCoursesApi(new FixedClock(Date.parse('2027-02-26T00:00:00Z')));
-  const separate = process.env.BENCH_API === 'process';
-  // The child runs on the real clock: the booked weeks (2027) are still ahead of it.
-  const child = separate ? new AppProcess('api', { PORT: String(API_PORT), LOG_LEVEL: 'warn' }) : null;
-  let url: string;
-  let pid: number | undefined;
-  if (child) {
-    pid = child.start().pid;
-    await child.waitForOutput(/listening/, 60_000);
-    url = `http://127.0.0.1:${API_PORT}`;
-  } else {
-    await app.listen(0);
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  }
+/** One timed window: `CLIENTS` clients book the given courses' series, round-robin over the clinics. */
+interface Window {
+  seriesPerSecond: number;
+  p50: number;
+  p99: number;
+  booked: number;
+  failed: number;
+  firstFailure?: string;
+  cpuPerSeries: number;
+  roundTrips: number | null;
+}
+
+/**
+ * Seeds `clinics` clinics of the same layout (each with SERIES / clinics draft courses) and books
+ * for DURATION_MS. Series s goes to clinic s % clinics, as series ⌊s / clinics⌋ of its layout, so
+ * every clinic's series spread over its own blocks.
+ */
+async function bookWindow(
+  app: Awaited<ReturnType<typeof startCoursesApi>>,
+  url: string,
+  pid: number | undefined,
+  clinics: number,
+): Promise<Window> {
   const ds = app.get(DataSource);
-  try {
+  const seeded: { clinicId: string; layout: SeriesLayout; courses: { id: string }[] }[] = [];
+  for (let c = 0; c < clinics; c++) {
     const clinic = await newClinic(ds, {
       zone: ZONE,
       chairs: CHAIRS,
@@ -114,55 +129,106 @@ export async function run(): Promise<Record<string, number | string>> {
          SELECT $1, 'Bench', 'Patient ' || g, DATE '1980-01-01', 'email' FROM generate_series(1, $2) g RETURNING id)
        INSERT INTO course (clinic_id, patient_id, protocol_key, protocol_version, status)
        SELECT $1, p.id, 'iv-induction', 1, 'draft' FROM p RETURNING id`,
-      [clinic.id, SERIES],
+      [clinic.id, Math.ceil(SERIES / clinics)],
     );
-    const layout = { chairIds: clinic.chairIds, firstMonday: FIRST_MONDAY, blocks: BLOCKS, zone: ZONE };
-    const auth = bearer(app, { role: Role.Scheduler, clinicIds: [clinic.id] }).Authorization;
+    seeded.push({
+      clinicId: clinic.id,
+      layout: { chairIds: clinic.chairIds, firstMonday: FIRST_MONDAY, blocks: BLOCKS, zone: ZONE },
+      courses,
+    });
+  }
+  const auth = bearer(app, { role: Role.Scheduler, clinicIds: seeded.map((c) => c.clinicId) }).Authorization;
 
-    let next = 0;
-    let ok = 0;
-    let failed = 0;
-    let firstFailure: string | undefined;
-    const latencies: number[] = [];
-    const queries = child ? null : countQueries();
-    const stopProfile = await profileWindow();
-    const cpuBefore = cpuMs(pid);
-    const started = performance.now();
-    const deadline = started + DURATION_MS;
-    const client = async () => {
-      while (performance.now() < deadline && next < courses.length) {
-        const s = next++;
-        const t0 = performance.now();
-        const res = await fetch(`${url}/v1/courses/${courses[s].id}/bookings`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: auth },
-          body: JSON.stringify({ visits: seriesVisits(s, layout) }),
-        });
-        const text = await res.text();
-        latencies.push(performance.now() - t0);
-        if (res.status === 201) ok++;
-        else {
-          failed++;
-          firstFailure ??= `${res.status} ${text.slice(0, 300)}`;
-        }
+  let next = 0;
+  let ok = 0;
+  let failed = 0;
+  let firstFailure: string | undefined;
+  const latencies: number[] = [];
+  const queries = pid === undefined ? countQueries() : null;
+  const stopProfile = await profileWindow();
+  const cpuBefore = cpuMs(pid);
+  const started = performance.now();
+  const deadline = started + DURATION_MS;
+  const client = async () => {
+    while (performance.now() < deadline && next < SERIES) {
+      const s = next++;
+      const { layout, courses } = seeded[s % clinics];
+      const n = Math.floor(s / clinics);
+      const t0 = performance.now();
+      const res = await fetch(`${url}/v1/courses/${courses[n].id}/bookings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify({ visits: seriesVisits(n, layout) }),
+      });
+      const text = await res.text();
+      latencies.push(performance.now() - t0);
+      if (res.status === 201) ok++;
+      else {
+        failed++;
+        firstFailure ??= `${res.status} ${text.slice(0, 300)}`;
       }
-    };
-    await Promise.all(Array.from({ length: CLIENTS }, client));
-    const seconds = (performance.now() - started) / 1000;
-    const cpuPerSeries = (cpuMs(pid) - cpuBefore) / Math.max(1, ok + failed);
-    await stopProfile();
-    queries?.stop();
-    latencies.sort((a, b) => a - b);
-    const seriesPerSecond = ok / seconds;
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, client));
+  const seconds = (performance.now() - started) / 1000;
+  const cpuPerSeries = (cpuMs(pid) - cpuBefore) / Math.max(1, ok + failed);
+  await stopProfile();
+  queries?.stop();
+  latencies.sort((a, b) => a - b);
+  return {
+    seriesPerSecond: ok / seconds,
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    booked: ok,
+    failed,
+    firstFailure,
+    cpuPerSeries,
+    roundTrips: queries ? queries.count() / Math.max(1, ok + failed) : null,
+  };
+}
+
+const r1 = (n: number): number => Math.round(n * 10) / 10;
+
+export async function run(): Promise<Record<string, number | string>> {
+  const app = await startCoursesApi(new FixedClock(Date.parse('2027-02-26T00:00:00Z')));
+  const separate = process.env.BENCH_API === 'process';
+  // The child runs on the real clock: the booked weeks (2027) are still ahead of it.
+  const child = separate ? new AppProcess('api', { PORT: String(API_PORT), LOG_LEVEL: 'warn' }) : null;
+  let url: string;
+  let pid: number | undefined;
+  if (child) {
+    pid = child.start().pid;
+    await child.waitForOutput(/listening/, 60_000);
+    url = `http://127.0.0.1:${API_PORT}`;
+  } else {
+    await app.listen(0);
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  }
+  try {
+    // The headline figure is ONE clinic (every client queues on its clinic-day locks); then the
+    // same load over CLINICS clinics, as a network of clinics books.
+    const one = await bookWindow(app, url, pid, 1);
+    const spread = CLINICS > 1 ? await bookWindow(app, url, pid, CLINICS) : null;
     // The child's connections would leave pgbench's 32 clients short of connection slots.
     await child?.stop();
     const raw = rawPgbench(process.env.DATABASE_URL ?? '');
+    const failed = one.failed + (spread?.failed ?? 0);
+    const firstFailure = one.firstFailure ?? spread?.firstFailure;
     return {
-      seriesPerSecond: Math.round(seriesPerSecond * 10) / 10,
-      p50: Math.round(pct(latencies, 50) * 10) / 10,
-      p99: Math.round(pct(latencies, 99) * 10) / 10,
-      booked: ok,
-      failed,
+      seriesPerSecond: r1(one.seriesPerSecond),
+      p50: r1(one.p50),
+      p99: r1(one.p99),
+      booked: one.booked,
+      failed: one.failed,
+      ...(spread
+        ? {
+            clinics: CLINICS,
+            [`seriesPerSecond${CLINICS}Clinics`]: r1(spread.seriesPerSecond),
+            [`p50${CLINICS}Clinics`]: r1(spread.p50),
+            [`p99${CLINICS}Clinics`]: r1(spread.p99),
+            [`failed${CLINICS}Clinics`]: spread.failed,
+          }
+        : {}),
       ...(firstFailure ? { firstFailure } : {}),
       // The child logs only warnings and errors: its first one says why a request failed.
       ...(child && failed > 0
@@ -170,10 +236,13 @@ export async function run(): Promise<Record<string, number | string>> {
         : {}),
       clients: CLIENTS,
       api: child ? 'process' : 'in-process',
-      cpuMsPerSeries: Math.round(cpuPerSeries * 10) / 10,
-      ...(queries ? { roundTripsPerSeries: Math.round((queries.count() / Math.max(1, ok + failed)) * 10) / 10 } : {}),
+      cpuMsPerSeries: r1(one.cpuPerSeries),
+      ...(one.roundTrips !== null ? { roundTripsPerSeries: r1(one.roundTrips) } : {}),
       rawTps: typeof raw === 'number' ? Math.round(raw) : raw,
-      ratio: typeof raw === 'number' && raw > 0 ? Math.round((seriesPerSecond / raw) * 1000) / 1000 : 'n/a',
+      ratio: typeof raw === 'number' && raw > 0 ? Math.round((one.seriesPerSecond / raw) * 1000) / 1000 : 'n/a',
+      ...(spread && typeof raw === 'number' && raw > 0
+        ? { [`ratio${CLINICS}Clinics`]: Math.round((spread.seriesPerSecond / raw) * 1000) / 1000 }
+        : {}),
     };
   } finally {
     await child?.stop();

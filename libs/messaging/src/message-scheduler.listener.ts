@@ -11,13 +11,26 @@ import {
   scheduleMessages,
 } from '@chairtime/domain';
 import { JobName, OutboxJob, cancelJobs, enqueueMany, jobId } from '@chairtime/jobs';
-import { AppointmentChange, AppointmentChangeListener, AppointmentEvents } from '@chairtime/scheduling';
+import { AppointmentChange, AppointmentChangeHint, AppointmentChangeListener, AppointmentEvents } from '@chairtime/scheduling';
 import { Appointment, Clinic, DEFAULT_CLINIC_SETTINGS, VisitKind } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Course, ProtocolEntity } from '@chairtime/courses/entities';
 import { Message, MessagePlan } from './entities';
 import { loadCourseEnd } from './course-end';
 import { ATTENDANCE_CONFIRMED_FLAG } from './message-links';
+
+/**
+ * What planning reads that does not depend on the changed rows, read ahead by {@link
+ * MessageSchedulerListener.prepare} before a booking takes its clinic-day locks. Used only when it
+ * covers every visit of the change list.
+ */
+interface ReadAhead {
+  clinics: Clinic[];
+  patients: Patient[];
+  planRows: MessagePlan[];
+  kinds: VisitKind[];
+  courses: { course: Course; protocol: ProtocolEntity }[];
+}
 
 /** Changes after which the visit's pending messages no longer apply. */
 const SUPERSEDING = new Set(['rescheduled', 'cancelled', 'no-show', 'released', 'expired', 'confirmed', 'booked']);
@@ -59,21 +72,37 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     this.events.register(this);
   }
 
-  async onAppointmentsChanged(em: EntityManager, changes: AppointmentChange[]): Promise<void> {
+  /** Reads the patients, plan, courses and protocols a booking's messages need (clinic and kinds come with the hint). */
+  async prepare(em: EntityManager, hint: AppointmentChangeHint): Promise<ReadAhead> {
+    // One after the other: a transaction's connection runs one query at a time anyway.
+    const patients = hint.patientIds.length > 0 ? await em.find(Patient, { where: { id: In(hint.patientIds) } }) : [];
+    const planRows = await em.find(MessagePlan, { where: { clinicId: hint.clinic.id } });
+    const courses: ReadAhead['courses'] = [];
+    for (const course of hint.courseIds.length > 0 ? await em.find(Course, { where: { id: In(hint.courseIds) } }) : []) {
+      const protocol = await em.findOneOrFail(ProtocolEntity, { where: { key: course.protocolKey, version: course.protocolVersion } });
+      courses.push({ course, protocol });
+    }
+    return { clinics: [hint.clinic], patients, planRows, kinds: hint.kinds, courses };
+  }
+
+  async onAppointmentsChanged(em: EntityManager, changes: AppointmentChange[], prepared?: unknown): Promise<void> {
+    const ahead = prepared as ReadAhead | undefined;
     for (const c of changes) if (c.type === 'rescheduled') await this.clearAttendance(em, c.appointment);
+    // A visit just booked is a new row: nothing of it can be pending yet.
     await this.supersede(
       em,
-      changes.filter((c) => SUPERSEDING.has(c.type)).map((c) => c.appointment),
+      changes.filter((c) => SUPERSEDING.has(c.type) && c.type !== 'booked').map((c) => c.appointment),
     );
     // The last change of a visit decides: planning a visit twice would leave two live sets.
     const last = new Map(changes.map((c) => [c.appointment.id, c]));
     await this.plan(
       em,
       [...last.values()].filter((c) => PLANNING.has(c.type) && c.appointment.status === 'booked').map((c) => c.appointment),
+      ahead,
     );
     // Once per course, after its visits: a series booking is one emit of six changes.
     const courses = new Set(changes.filter((c) => SUPERSEDING.has(c.type) && c.appointment.courseId).map((c) => c.appointment.courseId));
-    for (const courseId of courses) await this.planCourseEnd(em, courseId as string);
+    for (const courseId of courses) await this.planCourseEnd(em, courseId as string, ahead);
   }
 
   /** Marks every pending message of the visits superseded and removes their jobs. */
@@ -132,10 +161,12 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
    * pending booster-due and booster-offer messages: the booster they ask for is booked. Cancelling
    * that booster does not bring them back; the course's next steps still show the window.
    */
-  async planCourseEnd(em: EntityManager, courseId: string): Promise<void> {
-    const course = await em.findOne(Course, { where: { id: courseId } });
+  async planCourseEnd(em: EntityManager, courseId: string, ahead?: ReadAhead): Promise<void> {
+    const read = ahead?.courses.find((c) => c.course.id === courseId);
+    const course = read?.course ?? (await em.findOne(Course, { where: { id: courseId } }));
     if (!course) return;
-    const protocol = await em.findOneOrFail(ProtocolEntity, { where: { key: course.protocolKey, version: course.protocolVersion } });
+    const protocol =
+      read?.protocol ?? (await em.findOneOrFail(ProtocolEntity, { where: { key: course.protocolKey, version: course.protocolVersion } }));
     if (protocol.rules.repeat) {
       const booked = await em.exists(Appointment, { where: { courseId, status: 'booked' } });
       if (booked) {
@@ -144,10 +175,13 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       return;
     }
     const end = await loadCourseEnd(em, course);
+    const known = ahead && covers(ahead, [course.clinicId], [course.patientId], []);
     // One after the other: a transaction's connection runs one query at a time anyway.
-    const clinic = await em.findOneOrFail(Clinic, { where: { id: course.clinicId } });
-    const patient = await em.findOneOrFail(Patient, { where: { id: course.patientId } });
-    const planRow = await em.findOne(MessagePlan, { where: { clinicId: course.clinicId } });
+    const clinic = known ? (ahead.clinics[0] as Clinic) : await em.findOneOrFail(Clinic, { where: { id: course.clinicId } });
+    const patient = known
+      ? (ahead.patients.find((p) => p.id === course.patientId) as Patient)
+      : await em.findOneOrFail(Patient, { where: { id: course.patientId } });
+    const planRow = known ? (ahead.planRows[0] ?? null) : await em.findOne(MessagePlan, { where: { clinicId: course.clinicId } });
     const fresh = end ? this.courseEndPlan(end, clinic, patient, planRow?.entries ?? DEFAULT_MESSAGE_PLAN) : [];
     const pending = (await em.query(
       `SELECT appointment_id, kind, "offset", planned_at, send_at FROM message WHERE course_id = $1 AND anchor = 'course-end' AND status = 'scheduled'`,
@@ -161,7 +195,8 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       .sort();
     const have = pending.map((r) => key(r.appointment_id, r.kind, r.offset, r.planned_at.getTime(), r.send_at.getTime())).sort();
     if (want.join(',') === have.join(',')) return;
-    await this.supersedeWhere(em, `course_id = $1 AND anchor = 'course-end'`, [courseId], course.clinicId);
+    // Nothing pending (a first booking): nothing to supersede, and one statement fewer.
+    if (pending.length > 0) await this.supersedeWhere(em, `course_id = $1 AND anchor = 'course-end'`, [courseId], course.clinicId);
     if (!end) return;
     await this.write(em, fresh, patient, {
       clinicId: course.clinicId,
@@ -200,15 +235,22 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
    * Writes the visits' messages and their jobs: clinics, patients, plans and visit kinds are
    * loaded once for the batch, then one INSERT for the messages and one for the outbox rows.
    */
-  async plan(em: EntityManager, appts: Appointment[]): Promise<void> {
+  async plan(em: EntityManager, appts: Appointment[], ahead?: ReadAhead): Promise<void> {
     if (appts.length === 0) return;
     const unique = (ids: string[]) => [...new Set(ids)];
     const clinicIds = unique(appts.map((a) => a.clinicId));
-    // One after the other: a transaction's connection runs one query at a time anyway.
-    const clinics = await em.find(Clinic, { where: { id: In(clinicIds) } });
-    const patients = await em.find(Patient, { where: { id: In(unique(appts.map((a) => a.patientId))) } });
-    const planRows = await em.find(MessagePlan, { where: { clinicId: In(clinicIds) } });
-    const kinds = await em.find(VisitKind, { where: { key: In(unique(appts.map((a) => a.kind))) } });
+    const patientIds = unique(appts.map((a) => a.patientId));
+    const kindKeys = unique(appts.map((a) => a.kind));
+    const { clinics, patients, planRows, kinds } =
+      ahead && covers(ahead, clinicIds, patientIds, kindKeys)
+        ? ahead
+        : {
+            // One after the other: a transaction's connection runs one query at a time anyway.
+            clinics: await em.find(Clinic, { where: { id: In(clinicIds) } }),
+            patients: await em.find(Patient, { where: { id: In(patientIds) } }),
+            planRows: await em.find(MessagePlan, { where: { clinicId: In(clinicIds) } }),
+            kinds: await em.find(VisitKind, { where: { key: In(kindKeys) } }),
+          };
     const now = this.clock.now();
     const jobs: OutboxJob[] = [];
     const rows: Message[] = [];
@@ -315,6 +357,15 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
   static pending(em: EntityManager, appointmentIds: string[]): Promise<Message[]> {
     return em.find(Message, { where: { appointmentId: In(appointmentIds), status: 'scheduled' } });
   }
+}
+
+/** Whether a read-ahead holds every clinic, patient and visit kind asked for (its one clinic's plan with it). */
+function covers(ahead: ReadAhead, clinicIds: string[], patientIds: string[], kinds: string[]): boolean {
+  return (
+    clinicIds.every((id) => ahead.clinics.some((c) => c.id === id)) &&
+    patientIds.every((id) => ahead.patients.some((p) => p.id === id)) &&
+    kinds.every((k) => ahead.kinds.some((v) => v.key === k))
+  );
 }
 
 /** Job ids grouped by the clinic of their outbox rows. */

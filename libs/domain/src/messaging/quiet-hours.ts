@@ -1,5 +1,6 @@
-import { DateTime, Info } from 'luxon';
+import { DateTime } from 'luxon';
 import { DomainError } from '../shared/domain-error';
+import { isValidZone } from '../time/local-time';
 
 /** Local wall-clock window in which non-urgent messages are held back, e.g. 21:00–08:00. */
 export interface QuietHours {
@@ -37,7 +38,9 @@ export class QuietWindow {
   ) {
     this.from = parseHhMm(hours.from, 'quietHours.from');
     this.to = parseHhMm(hours.to, 'quietHours.to');
-    if (!Info.isValidIANAZone(zone)) {
+    // The cached check patients' and clinics' zones were accepted with: luxon's own builds a new
+    // Intl formatter per call, and a window is made for every visit whose messages are planned.
+    if (!isValidZone(zone)) {
       throw new DomainError('validation', `Unknown time zone ${zone}`, { errors: [{ path: 'zone', message: 'unknown IANA zone' }] });
     }
   }

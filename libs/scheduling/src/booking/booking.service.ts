@@ -64,6 +64,13 @@ export class BookingService {
       requests.map((r) => r.kind),
     );
     const dates = requests.map((r) => instantToLocal(r.startsAt.getTime(), clinic.timezone).date);
+    // Listeners read what they need before the locks: under them, other bookings of these days wait.
+    const prepared = await this.events.prepare(em, {
+      clinic,
+      patientIds: [...new Set(requests.map((r) => r.patientId))],
+      courseIds: [...new Set(requests.flatMap((r) => (r.courseId ? [r.courseId] : [])))],
+      kinds: [...kinds.values()],
+    });
     const capacity = await this.lockSweepLoad(em, clinic, dates, []);
 
     const conflicts: BookingConflict[] = [];
@@ -130,6 +137,7 @@ export class BookingService {
     await this.events.emit(
       em,
       rows.map((appointment) => ({ type: opts.status === 'held' ? ('held' as const) : ('booked' as const), appointment })),
+      prepared,
     );
     return rows;
   }
@@ -195,7 +203,7 @@ export class BookingService {
   }
 
   /**
-   * Locks the clinic-days, sweeps their expired holds and loads their capacity.
+   * Locks the clinic-days, loads their capacity and sweeps their expired holds.
    *
    * Why a lock: the nurse ratio and the start stagger span many chairs, so no single exclusion
    * constraint can express them. The advisory lock serializes bookings of one clinic-day, so the
@@ -209,29 +217,34 @@ export class BookingService {
       em,
       days.map((d) => `clinic-day:${clinic.id}:${d}`),
     );
+    const capacity = await this.capacity.load(em, clinic, days[0], days[days.length - 1], { excludeAppointmentIds: exclude });
+    // The load already leaves expired holds out; the sweep (only when it saw some) takes their rows
+    // out of the exclusion constraints' way. Only on the locked days, not the span between them.
+    if (capacity.expiredHoldIds.length > 0) await this.sweep(em, clinic, days, capacity.expiredHoldIds);
+    return capacity;
+  }
+
+  /** Cancels the expired holds among `ids` on the locked days and tells the listeners. */
+  private async sweep(em: EntityManager, clinic: Clinic, days: string[], ids: string[]): Promise<void> {
     const now = new Date(this.clock.now());
     const bounds = days.map((day) => ({
       from: new Date(resolveLocalTime(day, '00:00', clinic.timezone).instant),
       to: new Date(resolveLocalTime(addDays(day, 1), '00:00', clinic.timezone).instant),
     }));
-    // One statement for every locked day (not the span between them: other days are not ours).
     const [rows] = (await em.query(
       `UPDATE appointment SET status = 'cancelled', cancel_reason = 'hold-expired', cancelled_at = $2, version = version + 1, updated_at = $2
-       WHERE clinic_id = $1 AND status = 'held' AND hold_expires_at <= $2
+       WHERE id = ANY($5::uuid[]) AND clinic_id = $1 AND status = 'held' AND hold_expires_at <= $2
          AND EXISTS (SELECT 1 FROM unnest($3::timestamptz[], $4::timestamptz[]) AS d(day_start, day_end)
                      WHERE starts_at < d.day_end AND chair_released_at > d.day_start)
        RETURNING id`,
-      [clinic.id, now, bounds.map((b) => b.from), bounds.map((b) => b.to)],
+      [clinic.id, now, bounds.map((b) => b.from), bounds.map((b) => b.to), ids],
     )) as [{ id: string }[], number];
-    const swept = rows.map((r) => r.id);
-    if (swept.length > 0) {
-      const expired = await em.getRepository(Appointment).find({ where: { id: In(swept) } });
-      await this.events.emit(
-        em,
-        expired.map((appointment): AppointmentChange => ({ type: 'expired', appointment })),
-      );
-    }
-    return this.capacity.load(em, clinic, days[0], days[days.length - 1], { excludeAppointmentIds: exclude });
+    if (rows.length === 0) return;
+    const expired = await em.getRepository(Appointment).find({ where: { id: In(rows.map((r) => r.id)) } });
+    await this.events.emit(
+      em,
+      expired.map((appointment): AppointmentChange => ({ type: 'expired', appointment })),
+    );
   }
 
   private async kinds(em: EntityManager, keys: string[]): Promise<Map<string, VisitKind>> {
