@@ -189,11 +189,14 @@ async function dueMessages(
 }
 
 /**
- * CPU ms used so far by each PostgreSQL backend serving the run's database (Postgres on this
- * machine): the database's share of a send, which the worker's own CPU figure leaves out.
+ * CPU ms used so far by each PostgreSQL backend serving the workers (Postgres on this machine):
+ * the database's share of a send, which the worker's own CPU figure leaves out. The bench's own
+ * connections (writing the due messages) and autovacuum are not counted.
  */
 async function postgresCpuMs(ds: DataSource): Promise<Map<number, number>> {
-  const rows = await ds.query<{ pid: number }[]>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+  const rows = await ds.query<{ pid: number }[]>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'chairtime-worker'`,
+  );
   const out = new Map<number, number>();
   for (const { pid } of rows) {
     const ms = cpuMsOf(pid);
