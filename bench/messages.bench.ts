@@ -10,6 +10,7 @@ import { AppointmentEvents, Appointment } from '@chairtime/scheduling';
 import { MessageSchedulerListener, sendJobId } from '@chairtime/messaging';
 import { seedClinic, seedPatient } from '../test/support/scheduling-factories';
 import { startWorker, waitFor } from '../test/support/messaging-factories';
+import { AppProcess, cpuMsOf } from '../test/support/processes';
 
 /**
  * Messages at scale, against the run's Postgres and Redis with the real worker in-process.
@@ -19,9 +20,14 @@ import { startWorker, waitFor } from '../test/support/messaging-factories';
  *    the job count, and Redis used_memory delta per pending (delayed) job.
  * 2. Dispatch through the log channel: a burst of 5,000 messages due at one instant gives
  *    throughput (messages/s); 300 messages a second for 10 s, below capacity, give lateness
- *    (sent_at − send_at) p50/p99 as patients would see it.
+ *    (sent_at − send_at) p50/p99 as patients would see it, and the worker CPU ms per message.
+ * MESSAGES_WORKERS=N runs N compiled worker processes (`dist/`) instead of the in-process one —
+ * the product's scaling story; MESSAGES_VISITS shrinks part 1 for a quick dispatch comparison.
  */
-const VISITS = 10_000;
+const VISITS = Number(process.env.MESSAGES_VISITS ?? 10_000);
+const WORKERS = Number(process.env.MESSAGES_WORKERS ?? 0);
+/** Node flags for those processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile dispatch. */
+const WORKER_NODE_ARGS = (process.env.MESSAGES_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const BURST = 5_000;
 const STEADY_RATE = 300;
 const STEADY_SECONDS = 10;
@@ -47,6 +53,7 @@ export async function run(): Promise<Record<string, number>> {
   await ds.initialize();
   const redis = new Redis(process.env.REDIS_URL as string);
   let worker: INestApplicationContext | undefined;
+  const procs: AppProcess[] = [];
   try {
     const today = new Date().toISOString().slice(0, 10);
     const clinic = await seedClinic(ds, {
@@ -84,7 +91,16 @@ export async function run(): Promise<Record<string, number>> {
     const jobs = await pendingOutbox(ds);
     const memBefore = await usedMemory(redis);
     const t1 = performance.now();
-    worker = await startWorker(realClock);
+    if (WORKERS > 0) {
+      for (let i = 0; i < WORKERS; i++) procs.push(new AppProcess('worker', { LOG_LEVEL: 'warn' }, WORKER_NODE_ARGS));
+      for (const p of procs) p.start();
+      for (const p of procs) await p.waitForOutput(/chairtime-worker running/, 60_000);
+    } else {
+      worker = await startWorker(realClock);
+    }
+    /** CPU ms used so far by the process(es) dispatching. */
+    const workerCpuMs = (): number =>
+      WORKERS > 0 ? procs.reduce((sum, p) => sum + (p.cpuMs() ?? 0), 0) : (process.cpuUsage().user + process.cpuUsage().system) / 1000;
     await waitFor(async () => (await pendingOutbox(ds)) === 0, 600_000, 200);
     const relaySeconds = (performance.now() - t1) / 1000;
     const memPerJobBytes = Math.round(((await usedMemory(redis)) - memBefore) / jobs);
@@ -94,8 +110,14 @@ export async function run(): Promise<Record<string, number>> {
     // second for STEADY_SECONDS, below capacity, for lateness — a burst's lateness only measures
     // its queue length.
     const visit = appts[0];
+    const cpuBefore = workerCpuMs();
+    const pgBefore = await postgresCpuMs(ds);
     const burst = await dueMessages(ds, visit, clinic.id, BURST, 0);
     await waitFor(async () => (await sentCount(ds, burst.ids)) >= BURST, 600_000, 200);
+    const cpuMsPerMessage = (workerCpuMs() - cpuBefore) / BURST;
+    const pgAfter = await postgresCpuMs(ds);
+    let pgCpuMs = 0;
+    for (const [pid, ms] of pgAfter) pgCpuMs += ms - (pgBefore.get(pid) ?? 0);
     const [b] = await ds.query<{ seconds: number; p99: number }[]>(
       `SELECT extract(epoch FROM max(sent_at) - min(send_at)) AS seconds,
               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - send_at)) AS p99
@@ -111,6 +133,7 @@ export async function run(): Promise<Record<string, number>> {
       [steady.ids],
     );
     return {
+      workerProcesses: WORKERS,
       visits: VISITS,
       jobs,
       planSeconds: round(planSeconds),
@@ -119,12 +142,15 @@ export async function run(): Promise<Record<string, number>> {
       burstMessages: BURST,
       burstMessagesPerSecond: round(BURST / Number(b.seconds)),
       burstLatenessP99Seconds: round(Number(b.p99)),
+      workerCpuMsPerMessage: round(cpuMsPerMessage),
+      postgresCpuMsPerMessage: round(pgCpuMs / BURST),
       steadyMessagesPerSecond: STEADY_RATE,
       steadyLatenessP50Seconds: round(Number(lat.p50)),
       steadyLatenessP99Seconds: round(Number(lat.p99)),
     };
   } finally {
     await worker?.close();
+    await Promise.all(procs.map((p) => p.stop()));
     redis.disconnect();
     await ds.destroy();
   }
@@ -160,6 +186,23 @@ async function dueMessages(
   });
   planned += count;
   return { ids: rows.map((r) => r.id) };
+}
+
+/**
+ * CPU ms used so far by each PostgreSQL backend serving the workers (Postgres on this machine):
+ * the database's share of a send, which the worker's own CPU figure leaves out. The bench's own
+ * connections (writing the due messages) and autovacuum are not counted.
+ */
+async function postgresCpuMs(ds: DataSource): Promise<Map<number, number>> {
+  const rows = await ds.query<{ pid: number }[]>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'chairtime-worker'`,
+  );
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    const ms = cpuMsOf(pid);
+    if (ms !== null) out.set(pid, ms);
+  }
+  return out;
 }
 
 async function sentCount(ds: DataSource, ids: string[]): Promise<number> {

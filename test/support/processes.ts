@@ -6,6 +6,22 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..').replace(/[\\/]dist-bench$/, '');
 
 /**
+ * CPU time (user + system, ms) process `pid` has used, from Linux `/proc/<pid>/stat`; null when
+ * it is gone or /proc is not there. Benchmarks divide it by the work done.
+ */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th, in ticks of 10 ms.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /s, '')
+      .split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The compiled API or worker as a real child process (fault and scale-out tests kill them with
  * SIGKILL, which an in-process Nest app cannot survive). `npm run test:faults` builds first.
  */
@@ -21,10 +37,12 @@ export class AppProcess {
   constructor(
     readonly app: 'api' | 'worker',
     private readonly env: Record<string, string>,
+    /** Node flags before the script, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   start(): ChildProcess {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', this.app, 'src', 'main.js')], {
+    const child = spawn(process.execPath, [...this.nodeArgs, join(ROOT, 'dist', 'apps', this.app, 'src', 'main.js')], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,6 +75,11 @@ export class AppProcess {
     } catch {
       return null;
     }
+  }
+
+  /** CPU ms the running process has used (see {@link cpuMsOf}); null when it has exited. */
+  cpuMs(): number | null {
+    return !this.child?.pid || this.exited ? null : cpuMsOf(this.child.pid);
   }
 
   /** SIGKILL: no shutdown hooks, in-flight jobs are abandoned mid-way. */

@@ -6,6 +6,9 @@ import { QueueName } from './queues';
 import { createRedisClient, redisOptionsFromUrl } from './redis';
 import { QueueErrorLogger } from './queue-errors';
 
+/** Approximate length of each queue's event stream (BullMQ's default is 10,000). */
+const EVENTS_MAX_LEN = 100;
+
 /**
  * The one BullMQ connection configuration. The prefix is a `{hash-tag}` so every key of a queue
  * lands in one Redis Cluster slot. `role: 'producer'` (the API) fails fast while Redis is down —
@@ -48,7 +51,9 @@ export class QueuesModule implements OnApplicationShutdown {
             };
           },
         }),
-        ...Object.values(QueueName).map((name) => BullModule.registerQueue({ name })),
+        // Nothing reads the queues' event streams (no QueueEvents): every job state change still
+        // appends to them, so keep only a short tail for inspection instead of 10,000 events.
+        ...Object.values(QueueName).map((name) => BullModule.registerQueue({ name, streams: { events: { maxLen: EVENTS_MAX_LEN } } })),
       ],
       providers: [QueueErrorLogger],
       exports: [BullModule],

@@ -2,4 +2,5 @@ export * from './snake-naming.strategy';
 export * from './data-source.options';
 export * from './pg-errors';
 export * from './transaction';
+export * from './prepared-query';
 export * from './database.module';
