@@ -23,7 +23,7 @@ if (names.length === 0) {
 }
 
 // Benchmarks that run the compiled API and worker as child processes.
-const USES_DIST = ['scale-out', 'messages'];
+const USES_DIST = ['scale-out', 'messages', ...(process.env.BENCH_API === 'process' ? ['availability-http', 'booking'] : [])];
 /** Minutes a benchmark may run before it counts as failed. */
 const timeoutMinutes = (name) => (name === 'scale-out' ? 40 : 8);
 if (names.some((n) => USES_DIST.includes(n))) ensureBuilt();
