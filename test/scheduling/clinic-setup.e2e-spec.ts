@@ -122,6 +122,36 @@ describe('clinic set-up (real Postgres, frozen clock)', () => {
         await http().patch(`/v1/chairs/${chairId}`).set(sched).send({ active: true }).expect(200);
       }
     });
+    it('a booking that read the chair as free while its deactivation was committing is refused, not left on the chair', async () => {
+      const chairId = clinic.chairIds[1];
+      const startsAt = at('2027-03-05', '09:00');
+      const patientId = await seedPatient(ds, clinic.id);
+      // The deactivation's transaction, held open: the chair row locked and marked inactive.
+      const runner = ds.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        await runner.query('SELECT id FROM chair WHERE id = $1 FOR UPDATE', [chairId]);
+        await runner.query('UPDATE chair SET active = false WHERE id = $1', [chairId]);
+        // The booking reads capacity (the chair still committed as active), then its insert waits
+        // on the chair row's lock.
+        const pending = http()
+          .post('/v1/appointments')
+          .set(sched)
+          .send({ patientId, clinicId: clinic.id, kind: 'iv-infusion', startsAt, chairId });
+        const settled = pending.then((r) => r);
+        await new Promise((r) => setTimeout(r, 500));
+        await runner.commitTransaction();
+        const res = await settled;
+        expect(res.status).toBe(409);
+        expect(res.body.conflicts).toEqual([expect.objectContaining({ reason: 'chair-inactive', startsAt })]);
+        expect(await ds.query(`SELECT id FROM appointment WHERE chair_id = $1 AND starts_at = $2`, [chairId, startsAt])).toEqual([]);
+      } finally {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+        await http().patch(`/v1/chairs/${chairId}`).set(sched).send({ active: true }).expect(200);
+      }
+    });
   });
 
   describe('GET /v1/clinics/:clinicId/shifts', () => {

@@ -134,6 +134,10 @@ export class BookingService {
       if (conflict) conflicts.push(conflict);
     }
     if (conflicts.length > 0) throw conflictError(conflicts);
+    await this.assertChairsActive(
+      em,
+      rows.map((row, i) => ({ row, key: placed[i].request.key })),
+    );
     await this.events.emit(
       em,
       rows.map((appointment) => ({ type: opts.status === 'held' ? ('held' as const) : ('booked' as const), appointment })),
@@ -198,6 +202,7 @@ export class BookingService {
     appt.status = appointmentMachine.next(appt.status, 'reschedule');
     const conflict = await this.saveGuarded(em, appt, key);
     if (conflict) throw conflictError([conflict]);
+    await this.assertChairsActive(em, [{ row: appt, key }]);
     await this.events.emit(em, [{ type: 'rescheduled', appointment: appt, previous }]);
     return appt;
   }
@@ -222,6 +227,27 @@ export class BookingService {
     // out of the exclusion constraints' way. Only on the locked days, not the span between them.
     if (capacity.expiredHoldIds.length > 0) await this.sweep(em, clinic, days, capacity.expiredHoldIds);
     return capacity;
+  }
+
+  /**
+   * Re-reads, after the insert, whether the visits' chairs are still active. The capacity was
+   * read before: a deactivation that committed since would otherwise leave these visits on a
+   * chair out of service. The insert's foreign key already holds a key-share lock on each chair,
+   * and deactivation locks the chair row before checking its future visits, so one of the two
+   * always sees the other: a deactivation still open when we inserted has committed by now and is
+   * seen here (this statement reads anew), and one that starts later waits for our commit and
+   * then finds these visits (409 for it).
+   */
+  private async assertChairsActive(em: EntityManager, written: { row: Appointment; key: string | number }[]): Promise<void> {
+    const chairIds = [...new Set(written.map((w) => w.row.chairId).filter((id): id is string => id !== null))];
+    if (chairIds.length === 0) return;
+    const inactive = new Set(
+      ((await em.query(`SELECT id FROM chair WHERE id = ANY($1::uuid[]) AND NOT active`, [chairIds])) as { id: string }[]).map((r) => r.id),
+    );
+    const lost = written.filter((w) => w.row.chairId !== null && inactive.has(w.row.chairId));
+    if (lost.length > 0) {
+      throw conflictError(lost.map((w) => ({ key: w.key, startsAt: w.row.startsAt.toISOString(), reason: 'chair-inactive' as const })));
+    }
   }
 
   /** Cancels the expired holds among `ids` on the locked days and tells the listeners. */

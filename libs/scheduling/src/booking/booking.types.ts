@@ -21,7 +21,8 @@ export interface BookOptions {
 }
 
 /** Why a requested visit could not be placed: the availability refusals plus what the database refused. */
-export type ConflictReason = StartRefusal | 'chair-taken' | 'patient-busy' | 'clinician-taken' | 'unknown-chair' | 'chair-incapable';
+export type ConflictReason =
+  StartRefusal | 'chair-taken' | 'patient-busy' | 'clinician-taken' | 'unknown-chair' | 'chair-incapable' | 'chair-inactive';
 
 export interface BookingConflict {
   key: string | number;

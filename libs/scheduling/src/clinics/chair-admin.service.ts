@@ -67,8 +67,8 @@ export class ChairAdminService {
    * future visit without its chair — deactivating, or dropping the capability a booked kind
    * needs — is a 409 naming each such visit; cancel or move them first. The chair row is locked
    * first, so a booking that already inserted a visit on this chair commits before the check and
-   * is seen by it. Not covered: a booking that read the chair as free before the lock and inserts
-   * after this commits (the booking path does not re-read `active`).
+   * is seen by it; a booking that read the chair as free before the lock and inserts after this
+   * commits re-reads `active` after its insert and is refused (BookingService.assertChairsActive).
    */
   async updateChair(actor: SetupActor, chairId: string, input: { name?: string; capabilities?: string[]; active?: boolean }) {
     return inTransaction(this.dataSource, async (em) => {
