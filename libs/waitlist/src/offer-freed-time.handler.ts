@@ -70,7 +70,7 @@ export class OfferFreedTimeHandler implements JobHandler<JobName.OfferFreedTime>
     while (offers.length < wanted) {
       const entries = await this.waiting(em, freed, after);
       for (const entry of entries) {
-        const fit = await this.fit(em, entry, freed, chair, clinic.timezone, now);
+        const fit = await this.waitingCourseFit(em, entry, freed, chair, clinic.timezone, now);
         const offer = fit ? await this.create(em, clinic, entry, freed, fit, now) : null;
         if (offer) offers.push(offer);
         if (offers.length === wanted) break;
@@ -107,7 +107,8 @@ export class OfferFreedTimeHandler implements JobHandler<JobName.OfferFreedTime>
     return qb.orderBy('e.created_at').addOrderBy('e.id').limit(BATCH).setLock('pessimistic_write').setOnLocked('skip_locked').getMany();
   }
 
-  private async fit(em: EntityManager, entry: WaitlistEntry, freed: FreedChairTime, chair: Chair, zone: string, now: number) {
+  /** Where the freed time fits the entry's course (the rule is findWaitlistFit in libs/domain), or null. */
+  private async waitingCourseFit(em: EntityManager, entry: WaitlistEntry, freed: FreedChairTime, chair: Chair, zone: string, now: number) {
     const course = await em.findOneOrFail(Course, { where: { id: entry.courseId } });
     const protocol = await this.protocols.version(course.protocolKey, course.protocolVersion, em);
     const kind = await em.findOne(VisitKind, { where: { key: protocol.visitKind } });
