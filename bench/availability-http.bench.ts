@@ -4,7 +4,7 @@ import { addDays, FixedClock, localDateRange, localToInstant } from '@chairtime/
 import { Role } from '@chairtime/identity';
 import { bearer } from '../test/support/auth';
 import { seedClinic, startSchedulingApi } from '../test/support/scheduling-factories';
-import { AppProcess } from '../test/support/processes';
+import { servingApi } from './support/serving-api';
 
 /** The part of autocannon's API used here (the package ships no type declarations). */
 interface AutocannonResult {
@@ -107,19 +107,8 @@ async function seedBookings(ds: DataSource, clinicId: string, chairIds: string[]
 
 export async function run(): Promise<{ name: string; p50: number; p99: number; rps: number; [k: string]: number | string }> {
   const app = await startSchedulingApi(new FixedClock(Date.parse('2027-02-26T00:00:00Z')));
-  // `BENCH_API=process`: the load comes from this process, the answers from the compiled API in
-  // its own (real clock: the measured weeks of 2027 are ahead of it too). In-process, the load
-  // generator parses every 161 KB answer on the API's own event loop.
-  const child = process.env.BENCH_API === 'process' ? new AppProcess('api', { PORT: String(API_PORT), LOG_LEVEL: 'warn' }) : null;
-  let url: string;
-  if (child) {
-    child.start();
-    await child.waitForOutput(/listening/, 60_000);
-    url = `http://127.0.0.1:${API_PORT}`;
-  } else {
-    await app.listen(0);
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  }
+  // In-process, the load generator parses every 161 KB answer on the API's own event loop.
+  const { url, child } = await servingApi(app, API_PORT);
   try {
     const ds = app.get(DataSource);
     const clinic = await seedClinic(ds, {

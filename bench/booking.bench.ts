@@ -12,7 +12,7 @@ import { bearer } from '../test/support/auth';
 import { newClinic, startCoursesApi } from '../test/support/courses-factories';
 import { blocksFor, layoutDays, SeriesLayout, seriesVisits } from './support/series-layout';
 import { pct } from './support/stats';
-import { AppProcess } from '../test/support/processes';
+import { servingApi } from './support/serving-api';
 
 /**
  * Series-booking benchmark: 32 concurrent clients book non-conflicting 6-visit IV-induction
@@ -191,19 +191,7 @@ const r1 = (n: number): number => Math.round(n * 10) / 10;
 
 export async function run(): Promise<Record<string, number | string>> {
   const app = await startCoursesApi(new FixedClock(Date.parse('2027-02-26T00:00:00Z')));
-  const separate = process.env.BENCH_API === 'process';
-  // The child runs on the real clock: the booked weeks (2027) are still ahead of it.
-  const child = separate ? new AppProcess('api', { PORT: String(API_PORT), LOG_LEVEL: 'warn' }) : null;
-  let url: string;
-  let pid: number | undefined;
-  if (child) {
-    pid = child.start().pid;
-    await child.waitForOutput(/listening/, 60_000);
-    url = `http://127.0.0.1:${API_PORT}`;
-  } else {
-    await app.listen(0);
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  }
+  const { url, child, pid } = await servingApi(app, API_PORT);
   try {
     // The headline figure is ONE clinic (every client queues on its clinic-day locks); then the
     // same load over CLINICS clinics, as a network of clinics books.
