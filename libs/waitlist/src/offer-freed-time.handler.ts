@@ -7,6 +7,7 @@ import {
   findWaitlistFit,
   OFFERS_PER_FREED_TIME,
   offerTiming,
+  Protocol,
   QuietWindow,
   WaitingCourse,
 } from '@chairtime/domain';
@@ -69,8 +70,11 @@ export class OfferFreedTimeHandler implements JobHandler<JobName.OfferFreedTime>
     let after: WaitlistEntry | undefined;
     while (offers.length < wanted) {
       const entries = await this.waiting(em, freed, after);
+      const courses = await this.waitingCourses(em, entries, now);
       for (const entry of entries) {
-        const fit = await this.waitingCourseFit(em, entry, freed, chair, clinic.timezone, now);
+        const course = courses.get(entry.id);
+        const target = { start: freed.startsAt.getTime(), chairCapabilities: chair.capabilities };
+        const fit = course ? findWaitlistFit(target, course, clinic.timezone) : null;
         const offer = fit ? await this.create(em, clinic, entry, freed, fit, now) : null;
         if (offer) offers.push(offer);
         if (offers.length === wanted) break;
@@ -107,26 +111,45 @@ export class OfferFreedTimeHandler implements JobHandler<JobName.OfferFreedTime>
     return qb.orderBy('e.created_at').addOrderBy('e.id').limit(BATCH).setLock('pessimistic_write').setOnLocked('skip_locked').getMany();
   }
 
-  /** Where the freed time fits the entry's course (the rule is findWaitlistFit in libs/domain), or null. */
-  private async waitingCourseFit(em: EntityManager, entry: WaitlistEntry, freed: FreedChairTime, chair: Chair, zone: string, now: number) {
-    const course = await em.findOneOrFail(Course, { where: { id: entry.courseId } });
-    const protocol = await this.protocols.version(course.protocolKey, course.protocolVersion, em);
-    const kind = await em.findOne(VisitKind, { where: { key: protocol.visitKind } });
-    const visits = await em.find(Appointment, { where: { courseId: course.id, status: In([...ACTIVE_STATUSES]) } });
-    const waiting: WaitingCourse = {
-      protocol,
-      capability: kind?.needsChair ? kind.capability : null,
-      visits: visits.map((v) => ({
-        id: v.id,
-        sequence: v.sequence ?? 0,
-        start: v.startsAt.getTime(),
-        movable: v.status === 'booked' && v.startsAt.getTime() > now,
-      })),
-      anchor: course.anchorAt?.getTime(),
-      earliest: entry.earliest.getTime(),
-      latest: entry.latest.getTime(),
-    };
-    return findWaitlistFit({ start: freed.startsAt.getTime(), chairCapabilities: chair.capabilities }, waiting, zone);
+  /**
+   * Each entry's course as the fit rule ({@link findWaitlistFit} in libs/domain) reads it, for a
+   * whole batch of entries in three statements (courses, their visit kinds, their active visits)
+   * rather than three per entry.
+   */
+  private async waitingCourses(em: EntityManager, entries: WaitlistEntry[], now: number): Promise<Map<string, WaitingCourse>> {
+    const byEntry = new Map<string, WaitingCourse>();
+    if (entries.length === 0) return byEntry;
+    const courses = await em.find(Course, { where: { id: In(entries.map((e) => e.courseId)) } });
+    const protocols = new Map<string, Protocol>();
+    for (const course of courses) protocols.set(course.id, await this.protocols.version(course.protocolKey, course.protocolVersion, em));
+    const kindKeys = [...new Set([...protocols.values()].map((p) => p.visitKind))];
+    const kinds = new Map((await em.find(VisitKind, { where: { key: In(kindKeys) } })).map((k) => [k.key, k]));
+    const visits = await em.find(Appointment, {
+      where: { courseId: In(courses.map((c) => c.id)), status: In([...ACTIVE_STATUSES]) },
+    });
+    const courseById = new Map(courses.map((c) => [c.id, c]));
+    const visitsByCourse = new Map<string, Appointment[]>();
+    for (const v of visits) visitsByCourse.set(v.courseId!, [...(visitsByCourse.get(v.courseId!) ?? []), v]);
+    for (const entry of entries) {
+      const course = courseById.get(entry.courseId);
+      const protocol = protocols.get(entry.courseId);
+      if (!course || !protocol) continue;
+      const kind = kinds.get(protocol.visitKind);
+      byEntry.set(entry.id, {
+        protocol,
+        capability: kind?.needsChair ? kind.capability : null,
+        visits: (visitsByCourse.get(course.id) ?? []).map((v) => ({
+          id: v.id,
+          sequence: v.sequence ?? 0,
+          start: v.startsAt.getTime(),
+          movable: v.status === 'booked' && v.startsAt.getTime() > now,
+        })),
+        anchor: course.anchorAt?.getTime(),
+        earliest: entry.earliest.getTime(),
+        latest: entry.latest.getTime(),
+      });
+    }
+    return byEntry;
   }
 
   /**
