@@ -18,6 +18,9 @@ const MUST_STAY_PUBLIC: RegExp[] = [
   /^GET \/metrics$/,
   /^GET \/docs/,
   /^POST \/v1\/auth\/(login|refresh)$/,
+  // Bull Board's browser sign-in: the form, the sign-in that checks the admin role, sign-out.
+  /^GET \/admin\/login$/,
+  /^POST \/admin\/(session|logout)$/,
   // Signed action links (confirm / cancel / check-in from a message) carry their own token.
   /^(GET|POST) \/v1\/actions\//,
   // Inbound SMS webhooks are authenticated by the provider's signature, not a bearer token.

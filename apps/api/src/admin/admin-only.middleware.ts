@@ -4,8 +4,28 @@ import { AuditService } from '@chairtime/audit';
 import { Role, TokenService } from '@chairtime/identity';
 import { domainProblem } from '../http/problem.filter';
 
+/** The cookie a browser's admin session keeps its access token in (see AdminSessionController). */
+export const ADMIN_COOKIE = 'chairtime_admin';
+/** The cookie goes back only to the admin pages. */
+export const ADMIN_COOKIE_PATH = '/admin';
+
+/** The admin session cookie's value, if the request carries one. */
+function adminCookie(header: string | undefined): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at <= 0 || part.slice(0, at).trim() !== ADMIN_COOKIE) continue;
+    try {
+      return decodeURIComponent(part.slice(at + 1).trim());
+    } catch {
+      return null; // malformed escapes: no usable token
+    }
+  }
+  return null;
+}
+
 /**
- * Express middleware that admits only an admin's access token. It exists because the global
+ * Express middleware that admits only an admin's access token, from an `Authorization: Bearer`
+ * header or from the admin session cookie a browser got at `/admin/login`. It exists because the global
  * AccessGuard never sees Bull Board: the board is an Express router mounted as Nest middleware,
  * and guards run only for controller routes — without this the dashboard (which can retry and
  * delete jobs) would be open to anyone. Refusals are problem+json like every other error, and a
@@ -14,7 +34,7 @@ import { domainProblem } from '../http/problem.filter';
 export function adminOnly(tokens: TokenService, audit: AuditService) {
   return async (req: Request & { id?: string }, res: Response, next: NextFunction): Promise<void> => {
     const header = req.headers.authorization;
-    const bearer = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : null;
+    const bearer = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : adminCookie(req.headers.cookie);
     const principal = bearer ? await tokens.verifyAccess(bearer) : null;
     if (principal?.role === Role.Admin) return next();
     let refusal: DomainError;

@@ -6,16 +6,17 @@ import { AuditService } from '@chairtime/audit';
 import { TokenService } from '@chairtime/identity';
 import { QueueName } from '@chairtime/jobs';
 import { adminOnly } from './admin-only.middleware';
-
-/** Where the dashboard is served (outside the versioned API: it is an operator tool). */
-export const ADMIN_QUEUES_ROUTE = '/admin/queues';
+import { ADMIN_QUEUES_ROUTE } from './admin-queues.route';
+import { AdminSessionController } from './admin-session.controller';
 
 /**
  * Bull Board over the three queues, for admins: failed jobs are kept a week for inspection and
  * retry here. The board is Express middleware, so {@link adminOnly} runs in front of it — the
- * global access guard does not reach it.
+ * global access guard does not reach it. A browser signs in at `/admin/login`
+ * ({@link AdminSessionController}).
  */
 @Module({
+  controllers: [AdminSessionController],
   imports: [
     BullBoardModule.forRootAsync({
       inject: [TokenService, AuditService],
