@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import { destination, levels } from 'pino';
+import { destination, levels, stdSerializers } from 'pino';
 
 /**
  * Personal fields that must never reach a log line, wherever they appear in a logged object.
@@ -62,9 +62,18 @@ export function pinoParams(level: string, app?: string): Params {
           res.setHeader('x-request-id', id);
           return id;
         },
+        // The serializers take the raw request and response: wrapped (the default), each request
+        // first built pino's full request object (headers, parsed query, peer address) only for
+        // these three fields to be kept.
+        wrapSerializers: false,
         serializers: {
-          req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: scrubUrl(req.url) }),
-          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          req: (req: IncomingMessage & { id: string; originalUrl?: string }) => ({
+            id: req.id,
+            method: req.method,
+            url: scrubUrl(req.originalUrl ?? req.url),
+          }),
+          res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+          err: stdSerializers.err,
         },
         autoLogging: requestLines ? { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' } : false,
       },
