@@ -11,6 +11,7 @@ interface AutocannonResult {
   latency: { p50: number; p99: number };
   requests: { average: number; total: number };
   non2xx: number;
+  '3xx': number;
   errors: number;
 }
 type Autocannon = (opts: {
@@ -39,6 +40,10 @@ const autocannon = require('autocannon') as Autocannon;
  *   21 days by up to 35 days on each side, all of them closures, so each costs the same work.
  * `cpuMsWarm` / `cpuMsCold`: process CPU time per request over sequential requests (the fetch
  * client runs in the same process and is included), steadier than latency on a shared machine.
+ * `cpuMsWarmLoaded`: the same during the warm run's 20 clients (the API's CPU only with
+ * BENCH_API=process) — what bounds the warm p99 once the code is warmed up.
+ * `notModified*`: the warm run again with `If-None-Match` naming the answer's ETag (a client that
+ * has the slots already): 304s, so the version check and the pipeline without the 161 KB body.
  */
 
 const ZONE = 'America/New_York';
@@ -158,7 +163,18 @@ export async function run(): Promise<{ name: string; p50: number; p99: number; r
     const cpuMsCold = await cpuMs(coldPaths.slice(0, CPU_SAMPLES));
     const cpuMsWarm = await cpuMs(Array.from({ length: CPU_SAMPLES }, () => path(FROM, last)));
 
+    const loadedBefore = cpuNow();
     const warm = await autocannon({ url: target, connections: CLIENTS, duration: DURATION_S, headers: { authorization: auth } });
+    const cpuMsWarmLoaded = Math.round(((cpuNow() - loadedBefore) / Math.max(1, warm.requests.total)) * 100) / 100;
+    const etag = probe.headers.get('etag');
+    const notModified = etag
+      ? await autocannon({
+          url: target,
+          connections: CLIENTS,
+          duration: DURATION_S,
+          headers: { authorization: auth, 'if-none-match': etag },
+        })
+      : null;
     let next = CPU_SAMPLES;
     const cold = await autocannon({
       url: target,
@@ -180,7 +196,13 @@ export async function run(): Promise<{ name: string; p50: number; p99: number; r
       coldRps: Math.round(cold.requests.average * 10) / 10,
       coldRequests: cold.requests.total,
       cpuMsWarm,
+      cpuMsWarmLoaded,
       cpuMsCold,
+      notModifiedP50: notModified?.latency.p50 ?? -1,
+      notModifiedP99: notModified?.latency.p99 ?? -1,
+      notModifiedRps: notModified ? Math.round(notModified.requests.average * 10) / 10 : -1,
+      // Requests of that run that were not a 304 (must be 0).
+      notModifiedMissed: notModified ? notModified.requests.total - notModified['3xx'] : -1,
       non2xx: warm.non2xx + cold.non2xx,
       errors: warm.errors + cold.errors,
       slots,

@@ -92,6 +92,33 @@ describe('availability cache (real Postgres, frozen clock)', () => {
     expect(await offered(start)).toBe(true);
   });
 
+  it('answers If-None-Match with 304 while the slots are unchanged, and the new slots once a booking took one', async () => {
+    const date = '2027-03-04';
+    const start = at(date, '09:00');
+    const get = (etag?: string) => {
+      const r = request(app.getHttpServer())
+        .get(`/v1/clinics/${clinic.id}/availability?kind=iv-infusion&from=${date}&to=${date}`)
+        .set(sched);
+      return etag ? r.set('If-None-Match', etag) : r;
+    };
+    const first = await get();
+    expect(first.status).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^W\/"[0-9a-f]+-[A-Za-z0-9+/]{27}"$/);
+    expect(Number(first.headers['content-length'])).toBe(Buffer.byteLength(first.text));
+    expect((await get()).headers.etag).toBe(etag); // the cached answer keeps its tag
+    const unchanged = await get(etag);
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.text).toBe('');
+    expect((await get('W/"0-other"')).status).toBe(200);
+
+    await insertVisit(start, 'booked');
+    const changed = await get(etag);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(changed.body.slots.map((s: { startsAt: string }) => s.startsAt)).not.toContain(start);
+  });
+
   it('an expired hold frees its slot without any write: the cached answer lapses at the expiry', async () => {
     const start = at(DAY, '13:00');
     await insertVisit(start, 'held', new Date(NOW + 5 * 60_000));

@@ -21,7 +21,7 @@ import { AdminQueuesModule } from './admin/admin-queues.module';
 @Module({
   imports: [
     ConfigModule,
-    LoggerModule.forRootAsync({ useFactory: () => pinoParams(loadConfig().logLevel) }),
+    LoggerModule.forRootAsync({ useFactory: () => pinoParams(loadConfig().logLevel, 'api') }),
     DatabaseModule.forRoot('chairtime-api', 20),
     QueuesModule.forRoot('producer'),
     AuditModule,

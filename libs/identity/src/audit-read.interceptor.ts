@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Observable, from, lastValueFrom } from 'rxjs';
 import { AuditOutcome, AuditService } from '@chairtime/audit';
@@ -23,9 +23,11 @@ export interface AuditReadRule {
  * @example `@Get(':id') @Roles(Role.Nurse) @AuditRead('patient', 'id') get(...)`
  */
 export const AuditRead = (resourceType: string, idParam: string | null = 'id'): MethodDecorator =>
-  SetMetadata(AUDIT_READ, { resourceType, idParam } satisfies AuditReadRule);
+  // The interceptor is bound to the marked route itself rather than globally: on every other route
+  // a global one only passed the handler through, yet cost each request an Observable pipeline.
+  applyDecorators(SetMetadata(AUDIT_READ, { resourceType, idParam } satisfies AuditReadRule), UseInterceptors(AuditReadInterceptor));
 
-/** Writes the audit row of routes marked with {@link AuditRead}; registered globally by IdentityModule. */
+/** Writes the audit row of the route it is bound to by {@link AuditRead}. */
 @Injectable()
 export class AuditReadInterceptor implements NestInterceptor {
   constructor(

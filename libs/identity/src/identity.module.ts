@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { AccessGuard } from './access.guard';
@@ -7,12 +7,11 @@ import { TokenService } from './token.service';
 import { PasswordService } from './password.service';
 import { AuthService } from './auth.service';
 import { UsersService } from './users.service';
-import { AuditReadInterceptor } from './audit-read.interceptor';
 import { throttlerOptions } from './throttling';
 
 /**
- * Rate limits, authentication, the default-deny access guard applied to every route of the API, and the
- * interceptor that audits routes marked `@AuditRead`.
+ * Rate limits, authentication and the default-deny access guard applied to every route of the API.
+ * (Routes marked `@AuditRead` bring their own audit interceptor.)
  */
 @Global()
 @Module({
@@ -25,7 +24,6 @@ import { throttlerOptions } from './throttling';
     // Rate limits run first, so floods of bad tokens are refused before they cost an audit row.
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
-    { provide: APP_INTERCEPTOR, useClass: AuditReadInterceptor },
   ],
   exports: [TokenService, PasswordService, AuthService, UsersService],
 })

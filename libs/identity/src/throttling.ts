@@ -2,6 +2,7 @@ import { ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ThrottlerModuleOptions } from '@nestjs/throttler';
 import type { AppConfig } from '@chairtime/config';
 import { TOO_MANY_ATTEMPTS } from './auth.service';
+import { MemoryThrottlerStorage } from './throttler-memory.storage';
 
 const LOGIN_THROTTLED = 'chairtime:login-throttled';
 
@@ -22,11 +23,13 @@ function loginTracker(req: { ip?: string; body?: unknown }): string {
  * `login` per address + email on routes marked {@link LoginThrottle}, so one address cannot
  * spray guesses at one account even below the global limit. Counters live in process memory: with
  * several API instances behind a balancer each enforces its own (the per-account lock-out in
- * Postgres is the limit that holds cluster-wide).
+ * Postgres is the limit that holds cluster-wide); {@link MemoryThrottlerStorage} keeps them at a
+ * constant cost per request.
  */
 export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
   return {
     errorMessage: TOO_MANY_ATTEMPTS,
+    storage: new MemoryThrottlerStorage(),
     throttlers: [
       // Keyed by address alone (the library keys by route too): the budget covers the whole API.
       { name: 'default', ttl: 60_000, limit: config.throttleLimitPerMinute, generateKey: (_ctx, tracker, name) => `${name}-${tracker}` },

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import { destination } from 'pino';
+import { destination, levels, stdSerializers } from 'pino';
 
 /**
  * Personal fields that must never reach a log line, wherever they appear in a logged object.
@@ -40,14 +41,20 @@ export function scrubUrl(url: string | undefined): string | undefined {
 
 /**
  * Logging for the apps. Lines go to an asynchronous stdout destination so a log write never
- * blocks the request that logged it (pino flushes it when the process exits); at `silent` the
- * per-request logging is off altogether instead of building lines nobody writes.
+ * blocks the request that logged it (pino flushes it when the process exits). The per-request
+ * "request completed" line is written at `info`: at a level above it (or `silent`) nothing would
+ * ever be written, so that logging is off instead of listening for every response's end.
+ *
+ * @param app when given, every line carries `app` (the API's request lines always did): in the
+ * base bindings it costs nothing per request, where a per-request child logger did.
  */
-export function pinoParams(level: string): Params {
+export function pinoParams(level: string, app?: string): Params {
+  const requestLines = level !== 'silent' && (levels.values[level] ?? 0) <= levels.values.info;
   return {
     pinoHttp: [
       {
         level,
+        base: { pid: process.pid, hostname: hostname(), ...(app ? { app } : {}) },
         redact: { paths: REDACT_PATHS, censor: '[redacted]' },
         genReqId: (req: IncomingMessage, res: ServerResponse) => {
           const given = req.headers['x-request-id'];
@@ -55,13 +62,20 @@ export function pinoParams(level: string): Params {
           res.setHeader('x-request-id', id);
           return id;
         },
-        customProps: () => ({ app: 'api' }),
+        // The serializers take the raw request and response: wrapped (the default), each request
+        // first built pino's full request object (headers, parsed query, peer address) only for
+        // these three fields to be kept.
+        wrapSerializers: false,
         serializers: {
-          req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: scrubUrl(req.url) }),
-          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          req: (req: IncomingMessage & { id: string; originalUrl?: string }) => ({
+            id: req.id,
+            method: req.method,
+            url: scrubUrl(req.originalUrl ?? req.url),
+          }),
+          res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+          err: stdSerializers.err,
         },
-        autoLogging:
-          level === 'silent' ? false : { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
+        autoLogging: requestLines ? { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' } : false,
       },
       destination({ dest: 1, sync: false }),
     ],

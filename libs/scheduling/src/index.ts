@@ -6,6 +6,7 @@ export * from './booking/reschedule-guards';
 export * from './booking/appointment-response';
 export * from './capacity/capacity-loader.service';
 export * from './capacity/clinic-capacity.service';
+export type { AvailabilityAnswer } from './capacity/availability-cache';
 export * from './clinics/clinic-admin.service';
 export * from './clinics/chair-admin.service';
 export * from './clinics/setup-audit';

@@ -1,5 +1,6 @@
-import { Controller, Get, Header, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { AuditRead, CurrentPrincipal, Principal, Role, Roles } from '@chairtime/identity';
 import { ClinicCapacityService } from '@chairtime/scheduling';
 import { AvailabilityQueryDto, BoardQueryDto, CapacityQueryDto } from './clinic.dto';
@@ -17,12 +18,23 @@ export class ClinicCapacityController {
   @ApiOkResponse({
     description:
       '{slots: [{startsAt, endsAt, chairReleasedAt, chairIds}]}; patients of the clinic may call it. Answers are cached per process ' +
-      'and stamped with the clinic capacity version that every committed change bumps, so a cached answer never offers a taken slot.',
+      'and stamped with the clinic capacity version that every committed change bumps, so a cached answer never offers a taken slot. ' +
+      'The answer carries an `ETag` (the same for the same slots, whichever API process answers).',
   })
+  @ApiResponse({ status: 304, description: '`If-None-Match` names the current ETag: the slots are unchanged (no body)' })
   @ApiBadRequestResponse({ description: 'Bad dates, unknown kind, or a range over 92 days (names `to`)' })
   @ApiNotFoundResponse()
-  availability(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: AvailabilityQueryDto) {
-    return this.capacity.availability(p, clinicId, q);
+  async availability(
+    @CurrentPrincipal() p: Principal,
+    @Param('clinicId', ParseUUIDPipe) clinicId: string,
+    @Query() q: AvailabilityQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const answer = await this.capacity.availability(p, clinicId, q);
+    // The tag is computed once per cached answer; with it set, Express neither hashes the body
+    // again nor sends it to a client whose If-None-Match names it (304).
+    res.setHeader('ETag', answer.etag);
+    res.send(answer.body);
   }
 
   @Get('board')

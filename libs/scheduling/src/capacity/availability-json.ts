@@ -28,7 +28,7 @@ function isoFormatter(): (ms: number) => string {
 /**
  * The availability response body (API.md): `{slots: [{startsAt, endsAt, chairReleasedAt,
  * chairIds}]}`, instants as UTC ISO strings — exactly what `JSON.stringify` of that shape gives,
- * written directly as one string (the answer is cached as text).
+ * written directly as one string (encoded once: the answer is cached as bytes).
  */
 export function availabilityJson(slots: readonly Slot[]): string {
   const iso = isoFormatter();

@@ -16,16 +16,17 @@ import {
   resolveLocalTime,
 } from '@chairtime/domain';
 import { assertClinicScope, Principal } from '@chairtime/identity';
+import { preparedQuery } from '@chairtime/persistence';
 import { Appointment, Chair, ClinicSettings } from '../entities';
 import { toAppointmentResponse } from '../booking/appointment-response';
 import { loadScopedClinic } from '../clinics/clinic-admin.service';
 import { availabilityJson } from './availability-json';
-import { AvailabilityCache } from './availability-cache';
+import { AvailabilityAnswer, availabilityAnswer, AvailabilityCache } from './availability-cache';
 import { CapacityLoader, KindRow, loadVisitKind, visitKindSpec } from './capacity-loader.service';
 
 const MAX_RANGE_DAYS = 92;
-/** Total characters of cached availability bodies per process (~64 MB of UTF-16 at most). */
-const AVAILABILITY_CACHE_CHARS = 32 * 1024 * 1024;
+/** Total bytes of cached availability bodies per process. */
+const AVAILABILITY_CACHE_BYTES = 64 * 1024 * 1024;
 
 interface AvailabilityContextRow {
   timezone: string;
@@ -74,7 +75,7 @@ type BoardItem = Pick<
 /** Read models over a clinic's capacity: bookable slots, the day board, the weekly forecast. */
 @Injectable()
 export class ClinicCapacityService {
-  private readonly answers = new AvailabilityCache(AVAILABILITY_CACHE_CHARS);
+  private readonly answers = new AvailabilityCache(AVAILABILITY_CACHE_BYTES);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -84,10 +85,11 @@ export class ClinicCapacityService {
 
   /**
    * Bookable slots as a serialized JSON body (`{slots: [{startsAt, endsAt, chairReleasedAt,
-   * chairIds}]}`), served from the per-process cache while the clinic's capacity version and the
-   * clock allow (see {@link AvailabilityCache}); otherwise loaded, computed and cached.
+   * chairIds}]}`) with its entity tag, served from the per-process cache while the clinic's
+   * capacity version and the clock allow (see {@link AvailabilityCache}); otherwise loaded,
+   * computed and cached.
    */
-  async availability(principal: Principal, clinicId: string, q: { kind: string; from: string; to: string }): Promise<string> {
+  async availability(principal: Principal, clinicId: string, q: { kind: string; from: string; to: string }): Promise<AvailabilityAnswer> {
     const from = requireDate(q.from, 'from');
     const to = requireDate(q.to, 'to');
     if (to < from) throw new DomainError('validation', 'to must not be before from', { path: 'to' });
@@ -96,8 +98,11 @@ export class ClinicCapacityService {
     assertClinicScope(principal, clinicId);
     const em = this.dataSource.manager;
     // One round trip for scope, kind and the version, read BEFORE the capacity: a change that
-    // commits after this read moves the version past the one the answer is stamped with.
-    const [row] = await em.query<AvailabilityContextRow[]>(AVAILABILITY_CONTEXT_SQL, [clinicId, q.kind]);
+    // commits after this read moves the version past the one the answer is stamped with. Every
+    // request runs it (a cached answer included), so it is a prepared statement on the pool.
+    const [row] = (
+      await preparedQuery<AvailabilityContextRow>(this.dataSource, 'availability-context', AVAILABILITY_CONTEXT_SQL, [clinicId, q.kind])
+    ).rows;
     if (!row) throw new DomainError('not-found', 'Clinic not found');
     if (row.key === null) throw new DomainError('validation', `Unknown visit kind '${q.kind.slice(0, 60)}'`, { path: 'kind' });
     const kind: KindRow = {
@@ -126,11 +131,11 @@ export class ClinicCapacityService {
     const clinic = { id: clinicId, timezone: row.timezone, settings: row.settings };
     const capacity = await this.capacity.load(em, clinic, from, to);
     const slots = computeAvailability(capacity, { kind: visitKindSpec(kind, clinic), fromDate: from, toDate: to, now });
-    const body = availabilityJson(slots);
+    const answer = availabilityAnswer(availabilityJson(slots));
     // Without a write, the answer changes only when a loaded hold expires or the first offered start passes.
     const validUntil = Math.min(capacity.firstHoldExpiry, slots.length > 0 ? slots[0].start + 1 : Number.POSITIVE_INFINITY);
-    this.answers.set(cacheKey, { version: row.version, validUntil, body });
-    return body;
+    this.answers.set(cacheKey, { ...answer, version: row.version, validUntil });
+    return answer;
   }
 
   /** One local day: every chair with its visits (cancelled ones and expired holds left out). */
