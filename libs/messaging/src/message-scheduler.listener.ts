@@ -1,22 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import {
   CLOCK,
   Clock,
   CourseEnd,
+  courseEnd,
+  CourseEndVisit,
   DEFAULT_MESSAGE_PLAN,
   MessageChannel,
   MessagePlanEntry,
   ScheduledMessage,
   scheduleMessages,
 } from '@chairtime/domain';
-import { JobName, OutboxJob, cancelJobs, enqueueMany, jobId } from '@chairtime/jobs';
-import { AppointmentChange, AppointmentChangeHint, AppointmentChangeListener, AppointmentEvents } from '@chairtime/scheduling';
+import { JOB_QUEUE, JobName, OutboxJob, cancelJobs, jobId } from '@chairtime/jobs';
+import { AppointmentChange, AppointmentChangeHint, AppointmentChangeListener, AppointmentEvents, txQuery } from '@chairtime/scheduling';
 import { Appointment, Clinic, DEFAULT_CLINIC_SETTINGS, VisitKind } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Course, ProtocolEntity } from '@chairtime/courses/entities';
 import { Message, MessagePlan } from './entities';
-import { loadCourseEnd } from './course-end';
 import { ATTENDANCE_CONFIRMED_FLAG } from './message-links';
 
 /**
@@ -26,11 +28,60 @@ import { ATTENDANCE_CONFIRMED_FLAG } from './message-links';
  */
 interface ReadAhead {
   clinics: Clinic[];
-  patients: Patient[];
-  planRows: MessagePlan[];
+  patients: MessagePatient[];
+  planRows: PlanRow[];
   kinds: VisitKind[];
-  courses: { course: Course; protocol: ProtocolEntity }[];
+  courses: { course: CourseRow; protocol: Pick<ProtocolEntity, 'rules'> }[];
 }
+
+/** What planning reads of a patient: the zone, the contact preference and the consent (no names). */
+type MessagePatient = Pick<Patient, 'id' | 'clinicId' | 'timezone' | 'contactPreference' | 'consent'>;
+type PlanRow = Pick<MessagePlan, 'clinicId' | 'entries'>;
+type CourseRow = Pick<Course, 'id' | 'clinicId' | 'patientId' | 'protocolKey' | 'protocolVersion' | 'status'>;
+
+/**
+ * The read-ahead of a booking in one statement, as JSON with the entities' field names: $1
+ * patients, $2 the clinic (its plan), $3 courses with their protocol version's rules.
+ */
+const READ_AHEAD_SQL = `SELECT
+  (SELECT coalesce(json_agg(json_build_object('id', p.id, 'clinicId', p.clinic_id, 'timezone', p.timezone,
+            'contactPreference', p.contact_preference, 'consent', p.consent)), '[]')
+     FROM patient p WHERE p.id = ANY($1::uuid[])) AS patients,
+  (SELECT coalesce(json_agg(json_build_object('clinicId', mp.clinic_id, 'entries', mp.entries)), '[]')
+     FROM message_plan mp WHERE mp.clinic_id = $2) AS plans,
+  (SELECT coalesce(json_agg(json_build_object(
+            'course', json_build_object('id', c.id, 'clinicId', c.clinic_id, 'patientId', c.patient_id,
+              'protocolKey', c.protocol_key, 'protocolVersion', c.protocol_version, 'status', c.status),
+            'protocol', json_build_object('rules', pr.rules))), '[]')
+     FROM course c JOIN protocol pr ON pr.key = c.protocol_key AND pr.version = c.protocol_version
+     WHERE c.id = ANY($3::uuid[])) AS courses`;
+
+/** Epoch milliseconds of a timestamptz column (exact for whole milliseconds). */
+const ms = (column: string): string => `(extract(epoch from ${column}) * 1000)::float8`;
+
+/** A course's visits (for its end) and its pending course-end messages, in one statement ($1 course). */
+const COURSE_END_STATE_SQL = `SELECT
+  (SELECT coalesce(json_agg(json_build_object('id', a.id, 'kind', a.kind, 'status', a.status,
+            'startsAt', ${ms('a.starts_at')}, 'chairReleasedAt', ${ms('a.chair_released_at')}, 'version', a.version)), '[]')
+     FROM appointment a WHERE a.course_id = $1) AS visits,
+  (SELECT coalesce(json_agg(json_build_object('appointmentId', m.appointment_id, 'kind', m.kind, 'offset', m."offset",
+            'plannedAt', ${ms('m.planned_at')}, 'sendAt', ${ms('m.send_at')})), '[]')
+     FROM message m WHERE m.course_id = $1 AND m.anchor = 'course-end' AND m.status = 'scheduled') AS pending`;
+
+/**
+ * Message rows and outbox jobs in one statement, one array per column, so the text is the same
+ * for any number of rows (prepared once per connection). Ids are chosen by the caller: the send
+ * jobs name their message.
+ */
+const INSERT_SQL = `WITH m AS (
+    INSERT INTO message (id, clinic_id, patient_id, appointment_id, course_id, kind, channel, anchor, "offset",
+      planned_at, send_at, status, skip_reason, appointment_version)
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[],
+      $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::int[]))
+  INSERT INTO outbox_entry (clinic_id, op, queue, job_name, job_id, payload, run_at)
+  SELECT j.clinic_id, 'add', j.queue, j.job_name, j.job_id, j.payload::jsonb, j.run_at
+  FROM unnest($15::uuid[], $16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[])
+    AS j(clinic_id, queue, job_name, job_id, payload, run_at)`;
 
 /** Changes after which the visit's pending messages no longer apply. */
 const SUPERSEDING = new Set(['rescheduled', 'cancelled', 'no-show', 'released', 'expired', 'confirmed', 'booked']);
@@ -72,17 +123,15 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     this.events.register(this);
   }
 
-  /** Reads the patients, plan, courses and protocols a booking's messages need (clinic and kinds come with the hint). */
+  /** Reads the patients, plan, courses and protocols a booking's messages need (clinic and kinds come with the hint), in one statement. */
   async prepare(em: EntityManager, hint: AppointmentChangeHint): Promise<ReadAhead> {
-    // One after the other: a transaction's connection runs one query at a time anyway.
-    const patients = hint.patientIds.length > 0 ? await em.find(Patient, { where: { id: In(hint.patientIds) } }) : [];
-    const planRows = await em.find(MessagePlan, { where: { clinicId: hint.clinic.id } });
-    const courses: ReadAhead['courses'] = [];
-    for (const course of hint.courseIds.length > 0 ? await em.find(Course, { where: { id: In(hint.courseIds) } }) : []) {
-      const protocol = await em.findOneOrFail(ProtocolEntity, { where: { key: course.protocolKey, version: course.protocolVersion } });
-      courses.push({ course, protocol });
-    }
-    return { clinics: [hint.clinic], patients, planRows, kinds: hint.kinds, courses };
+    const [row] = await txQuery<{ patients: MessagePatient[]; plans: PlanRow[]; courses: ReadAhead['courses'] }>(
+      em,
+      'messages-read-ahead',
+      READ_AHEAD_SQL,
+      [hint.patientIds, hint.clinic.id, hint.courseIds],
+    );
+    return { clinics: [hint.clinic], patients: row.patients, planRows: row.plans, kinds: hint.kinds, courses: row.courses };
   }
 
   async onAppointmentsChanged(em: EntityManager, changes: AppointmentChange[], prepared?: unknown): Promise<void> {
@@ -174,26 +223,27 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       }
       return;
     }
-    const end = await loadCourseEnd(em, course);
+    const [state] = await txQuery<{
+      visits: CourseEndVisit[];
+      pending: { appointmentId: string; kind: string; offset: string; plannedAt: number; sendAt: number }[];
+    }>(em, 'messages-course-end-state', COURSE_END_STATE_SQL, [courseId]);
+    const end = courseEnd({ status: course.status, induction: true }, state.visits);
     const known = ahead && covers(ahead, [course.clinicId], [course.patientId], []);
     // One after the other: a transaction's connection runs one query at a time anyway.
     const clinic = known ? (ahead.clinics[0] as Clinic) : await em.findOneOrFail(Clinic, { where: { id: course.clinicId } });
     const patient = known
-      ? (ahead.patients.find((p) => p.id === course.patientId) as Patient)
+      ? (ahead.patients.find((p) => p.id === course.patientId) as MessagePatient)
       : await em.findOneOrFail(Patient, { where: { id: course.patientId } });
     const planRow = known ? (ahead.planRows[0] ?? null) : await em.findOne(MessagePlan, { where: { clinicId: course.clinicId } });
     const fresh = end ? this.courseEndPlan(end, clinic, patient, planRow?.entries ?? DEFAULT_MESSAGE_PLAN) : [];
-    const pending = (await em.query(
-      `SELECT appointment_id, kind, "offset", planned_at, send_at FROM message WHERE course_id = $1 AND anchor = 'course-end' AND status = 'scheduled'`,
-      [courseId],
-    )) as { appointment_id: string; kind: string; offset: string; planned_at: Date; send_at: Date }[];
+    const pending = state.pending;
     const key = (visitId: string, kind: string, offset: string, plannedAt: number, sendAt: number) =>
       [visitId, kind, offset, plannedAt, sendAt].join('|');
     const want = fresh
       .filter((m) => m.status === 'scheduled' && this.consented(patient, m))
       .map((m) => key(end?.visitId ?? '', m.kind, m.offset, m.plannedAt, m.sendAt))
       .sort();
-    const have = pending.map((r) => key(r.appointment_id, r.kind, r.offset, r.planned_at.getTime(), r.send_at.getTime())).sort();
+    const have = pending.map((r) => key(r.appointmentId, r.kind, r.offset, r.plannedAt, r.sendAt)).sort();
     if (want.join(',') === have.join(',')) return;
     // Nothing pending (a first booking): nothing to supersede, and one statement fewer.
     if (pending.length > 0) await this.supersedeWhere(em, `course_id = $1 AND anchor = 'course-end'`, [courseId], course.clinicId);
@@ -207,7 +257,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
   }
 
   /** The clinic plan's course-end entries resolved from a course end. */
-  private courseEndPlan(end: CourseEnd, clinic: Clinic, patient: Patient, plan: readonly MessagePlanEntry[]): ScheduledMessage[] {
+  private courseEndPlan(end: CourseEnd, clinic: Clinic, patient: MessagePatient, plan: readonly MessagePlanEntry[]): ScheduledMessage[] {
     const now = this.clock.now();
     return scheduleMessages({
       plan: plan.filter((e) => e.anchor === 'course-end'),
@@ -276,7 +326,6 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
    * rows) fills in the generated ids.
    */
   private async insert(em: EntityManager, rows: Message[], jobs: OutboxJob[] = []): Promise<void> {
-    if (rows.length > 0) await em.insert(Message, rows);
     for (const msg of rows.filter((r) => r.status === 'scheduled')) {
       jobs.push({
         name: JobName.SendMessage,
@@ -286,21 +335,45 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
         clinicId: msg.clinicId,
       });
     }
-    await enqueueMany(em, jobs);
+    if (rows.length === 0 && jobs.length === 0) return;
+    const m = <T>(f: (r: Message) => T): T[] => rows.map(f);
+    const j = <T>(f: (r: OutboxJob) => T): T[] => jobs.map(f);
+    await txQuery(em, 'messages-insert', INSERT_SQL, [
+      m((r) => r.id),
+      m((r) => r.clinicId),
+      m((r) => r.patientId),
+      m((r) => r.appointmentId),
+      m((r) => r.courseId),
+      m((r) => r.kind),
+      m((r) => r.channel),
+      m((r) => r.anchor),
+      m((r) => r.offset),
+      m((r) => r.plannedAt),
+      m((r) => r.sendAt),
+      m((r) => r.status),
+      m((r) => r.skipReason),
+      m((r) => r.appointmentVersion),
+      j((r) => r.clinicId ?? null),
+      j((r) => JOB_QUEUE[r.name]),
+      j((r) => r.name),
+      j((r) => r.jobId),
+      j((r) => JSON.stringify(r.payload)),
+      j((r) => r.runAt ?? null),
+    ]);
   }
 
   /** Writes resolved messages (the patient's consent decides scheduled or skipped) and their send jobs. */
   private write(
     em: EntityManager,
     scheduled: ScheduledMessage[],
-    patient: Patient,
+    patient: MessagePatient,
     of: Pick<Message, 'clinicId' | 'appointmentId' | 'courseId' | 'appointmentVersion'>,
   ): Promise<void> {
     return this.insert(em, this.rows(scheduled, patient, of));
   }
 
   /** The message rows of one visit, from the clinic's plan. */
-  private messages(appt: Appointment, clinic: Clinic, patient: Patient, planRow: MessagePlan | null, now: number): Message[] {
+  private messages(appt: Appointment, clinic: Clinic, patient: MessagePatient, planRow: PlanRow | null, now: number): Message[] {
     const scheduled = scheduleMessages({
       plan: planRow?.entries ?? DEFAULT_MESSAGE_PLAN,
       visit: {
@@ -324,12 +397,13 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
   /** Message rows of resolved messages: without consent for its channel a row is `skipped` (`no-consent`). */
   private rows(
     scheduled: ScheduledMessage[],
-    patient: Patient,
+    patient: MessagePatient,
     of: Pick<Message, 'clinicId' | 'appointmentId' | 'courseId' | 'appointmentVersion'>,
   ): Message[] {
     return scheduled.map((m) => {
       const consented = this.consented(patient, m);
       return Object.assign(new Message(), {
+        id: randomUUID(),
         ...of,
         patientId: patient.id,
         kind: m.kind,
@@ -344,12 +418,12 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     });
   }
 
-  private channel(patient: Patient, m: Pick<ScheduledMessage, 'channel'>): MessageChannel {
+  private channel(patient: MessagePatient, m: Pick<ScheduledMessage, 'channel'>): MessageChannel {
     return m.channel ?? patient.contactPreference;
   }
 
   /** Without consent for its channel a message is written `skipped` (`no-consent`), never sent. */
-  private consented(patient: Patient, m: Pick<ScheduledMessage, 'channel'>): boolean {
+  private consented(patient: MessagePatient, m: Pick<ScheduledMessage, 'channel'>): boolean {
     return patient.consent?.[this.channel(patient, m)] === true;
   }
 
