@@ -243,7 +243,7 @@ export class BookingService {
       em,
       days.map((d) => `clinic-day:${clinic.id}:${d}`),
     );
-    const capacity = await this.capacity.load(em, clinic, days[0], days[days.length - 1], { excludeAppointmentIds: exclude });
+    const capacity = await this.capacity.loadDays(em, clinic, days, { excludeAppointmentIds: exclude });
     // The load already leaves expired holds out; the sweep (only when it saw some) takes their rows
     // out of the exclusion constraints' way. Only on the locked days, not the span between them.
     if (capacity.expiredHoldIds.length > 0) await this.sweep(em, clinic, days, capacity.expiredHoldIds);
