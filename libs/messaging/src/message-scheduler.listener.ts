@@ -59,29 +59,43 @@ const READ_AHEAD_SQL = `SELECT
 /** Epoch milliseconds of a timestamptz column (exact for whole milliseconds). */
 const ms = (column: string): string => `(extract(epoch from ${column}) * 1000)::float8`;
 
-/** A course's visits (for its end) and its pending course-end messages, in one statement ($1 course). */
-const COURSE_END_STATE_SQL = `SELECT
+/** A course's visits (for its end) and its pending course-end messages, as JSON; `$n` names the course. */
+const courseEndState = (n: number): string => `
   (SELECT coalesce(json_agg(json_build_object('id', a.id, 'kind', a.kind, 'status', a.status,
             'startsAt', ${ms('a.starts_at')}, 'chairReleasedAt', ${ms('a.chair_released_at')}, 'version', a.version)), '[]')
-     FROM appointment a WHERE a.course_id = $1) AS visits,
+     FROM appointment a WHERE a.course_id = $${n}) AS visits,
   (SELECT coalesce(json_agg(json_build_object('appointmentId', m.appointment_id, 'kind', m.kind, 'offset', m."offset",
             'plannedAt', ${ms('m.planned_at')}, 'sendAt', ${ms('m.send_at')})), '[]')
-     FROM message m WHERE m.course_id = $1 AND m.anchor = 'course-end' AND m.status = 'scheduled') AS pending`;
+     FROM message m WHERE m.course_id = $${n} AND m.anchor = 'course-end' AND m.status = 'scheduled') AS pending`;
+
+/** What {@link MessageSchedulerListener.planCourseEnd} reads of a course: its visits and its pending course-end messages. */
+interface CourseEndState {
+  visits: CourseEndVisit[];
+  pending: { appointmentId: string; kind: string; offset: string; plannedAt: number; sendAt: number }[];
+}
+
+/** {@link CourseEndState} of course $1. */
+const COURSE_END_STATE_SQL = `SELECT ${courseEndState(1)}`;
 
 /**
  * Message rows and outbox jobs in one statement, one array per column, so the text is the same
  * for any number of rows (prepared once per connection). Ids are chosen by the caller: the send
- * jobs name their message.
+ * jobs name their message. It also answers the {@link CourseEndState} of course $21 (none when
+ * null), read from the snapshot the statement starts with: that holds the visits the change wrote
+ * before and none of the rows inserted here (never course-end messages), so a series booking
+ * reads its course end without another round trip under its clinic-day locks.
  */
 const INSERT_SQL = `WITH m AS (
     INSERT INTO message (id, clinic_id, patient_id, appointment_id, course_id, kind, channel, anchor, "offset",
       planned_at, send_at, status, skip_reason, appointment_version)
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[],
-      $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::int[]))
-  INSERT INTO outbox_entry (clinic_id, op, queue, job_name, job_id, payload, run_at)
-  SELECT j.clinic_id, 'add', j.queue, j.job_name, j.job_id, j.payload::jsonb, j.run_at
-  FROM unnest($15::uuid[], $16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[])
-    AS j(clinic_id, queue, job_name, job_id, payload, run_at)`;
+      $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::int[])),
+  o AS (
+    INSERT INTO outbox_entry (clinic_id, op, queue, job_name, job_id, payload, run_at)
+    SELECT j.clinic_id, 'add', j.queue, j.job_name, j.job_id, j.payload::jsonb, j.run_at
+    FROM unnest($15::uuid[], $16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[])
+      AS j(clinic_id, queue, job_name, job_id, payload, run_at))
+  SELECT ${courseEndState(21)}`;
 
 /** Changes after which the visit's pending messages no longer apply. */
 const SUPERSEDING = new Set(['rescheduled', 'cancelled', 'no-show', 'released', 'expired', 'confirmed', 'booked']);
@@ -144,14 +158,19 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     );
     // The last change of a visit decides: planning a visit twice would leave two live sets.
     const last = new Map(changes.map((c) => [c.appointment.id, c]));
-    await this.plan(
+    // Once per course, after its visits: a series booking is one emit of six changes. With one
+    // course, the insert of the visits' messages reads its course-end state too.
+    const courses = [
+      ...new Set(changes.filter((c) => SUPERSEDING.has(c.type) && c.appointment.courseId).map((c) => c.appointment.courseId as string)),
+    ];
+    const endOf = courses.length === 1 ? courses[0] : null;
+    const state = await this.plan(
       em,
       [...last.values()].filter((c) => PLANNING.has(c.type) && c.appointment.status === 'booked').map((c) => c.appointment),
       ahead,
+      endOf,
     );
-    // Once per course, after its visits: a series booking is one emit of six changes.
-    const courses = new Set(changes.filter((c) => SUPERSEDING.has(c.type) && c.appointment.courseId).map((c) => c.appointment.courseId));
-    for (const courseId of courses) await this.planCourseEnd(em, courseId as string, ahead);
+    for (const courseId of courses) await this.planCourseEnd(em, courseId, ahead, courseId === endOf ? state : null);
   }
 
   /** Marks every pending message of the visits superseded and removes their jobs. */
@@ -210,12 +229,12 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
    * pending booster-due and booster-offer messages: the booster they ask for is booked. Cancelling
    * that booster does not bring them back; the course's next steps still show the window.
    */
-  async planCourseEnd(em: EntityManager, courseId: string, ahead?: ReadAhead): Promise<void> {
-    const read = ahead?.courses.find((c) => c.course.id === courseId);
-    const course = read?.course ?? (await em.findOne(Course, { where: { id: courseId } }));
+  async planCourseEnd(em: EntityManager, courseId: string, ahead?: ReadAhead, read?: CourseEndState | null): Promise<void> {
+    const known = ahead?.courses.find((c) => c.course.id === courseId);
+    const course = known?.course ?? (await em.findOne(Course, { where: { id: courseId } }));
     if (!course) return;
     const protocol =
-      read?.protocol ?? (await em.findOneOrFail(ProtocolEntity, { where: { key: course.protocolKey, version: course.protocolVersion } }));
+      known?.protocol ?? (await em.findOneOrFail(ProtocolEntity, { where: { key: course.protocolKey, version: course.protocolVersion } }));
     if (protocol.rules.repeat) {
       const booked = await em.exists(Appointment, { where: { courseId, status: 'booked' } });
       if (booked) {
@@ -223,18 +242,15 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       }
       return;
     }
-    const [state] = await txQuery<{
-      visits: CourseEndVisit[];
-      pending: { appointmentId: string; kind: string; offset: string; plannedAt: number; sendAt: number }[];
-    }>(em, 'messages-course-end-state', COURSE_END_STATE_SQL, [courseId]);
+    const state = read ?? (await txQuery<CourseEndState>(em, 'messages-course-end-state', COURSE_END_STATE_SQL, [courseId]))[0];
     const end = courseEnd({ status: course.status, induction: true }, state.visits);
-    const known = ahead && covers(ahead, [course.clinicId], [course.patientId], []);
+    const covered = ahead && covers(ahead, [course.clinicId], [course.patientId], []);
     // One after the other: a transaction's connection runs one query at a time anyway.
-    const clinic = known ? (ahead.clinics[0] as Clinic) : await em.findOneOrFail(Clinic, { where: { id: course.clinicId } });
-    const patient = known
+    const clinic = covered ? (ahead.clinics[0] as Clinic) : await em.findOneOrFail(Clinic, { where: { id: course.clinicId } });
+    const patient = covered
       ? (ahead.patients.find((p) => p.id === course.patientId) as MessagePatient)
       : await em.findOneOrFail(Patient, { where: { id: course.patientId } });
-    const planRow = known ? (ahead.planRows[0] ?? null) : await em.findOne(MessagePlan, { where: { clinicId: course.clinicId } });
+    const planRow = covered ? (ahead.planRows[0] ?? null) : await em.findOne(MessagePlan, { where: { clinicId: course.clinicId } });
     const fresh = end ? this.courseEndPlan(end, clinic, patient, planRow?.entries ?? DEFAULT_MESSAGE_PLAN) : [];
     const pending = state.pending;
     const key = (visitId: string, kind: string, offset: string, plannedAt: number, sendAt: number) =>
@@ -285,8 +301,8 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
    * Writes the visits' messages and their jobs: clinics, patients, plans and visit kinds are
    * loaded once for the batch, then one INSERT for the messages and one for the outbox rows.
    */
-  async plan(em: EntityManager, appts: Appointment[], ahead?: ReadAhead): Promise<void> {
-    if (appts.length === 0) return;
+  async plan(em: EntityManager, appts: Appointment[], ahead?: ReadAhead, endOf: string | null = null): Promise<CourseEndState | null> {
+    if (appts.length === 0) return null;
     const unique = (ids: string[]) => [...new Set(ids)];
     const clinicIds = unique(appts.map((a) => a.clinicId));
     const patientIds = unique(appts.map((a) => a.patientId));
@@ -317,7 +333,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       );
       rows.push(...this.messages(appt, clinic, patient, planRows.find((p) => p.clinicId === appt.clinicId) ?? null, now));
     }
-    await this.insert(em, rows, jobs);
+    return this.insert(em, rows, jobs, endOf);
   }
 
   /**
@@ -325,7 +341,12 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
    * (plus `jobs` already collected). A plain insert (not save: nothing to compare with for new
    * rows) fills in the generated ids.
    */
-  private async insert(em: EntityManager, rows: Message[], jobs: OutboxJob[] = []): Promise<void> {
+  private async insert(
+    em: EntityManager,
+    rows: Message[],
+    jobs: OutboxJob[] = [],
+    endOf: string | null = null,
+  ): Promise<CourseEndState | null> {
     for (const msg of rows.filter((r) => r.status === 'scheduled')) {
       jobs.push({
         name: JobName.SendMessage,
@@ -335,10 +356,10 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
         clinicId: msg.clinicId,
       });
     }
-    if (rows.length === 0 && jobs.length === 0) return;
+    if (rows.length === 0 && jobs.length === 0) return null;
     const m = <T>(f: (r: Message) => T): T[] => rows.map(f);
     const j = <T>(f: (r: OutboxJob) => T): T[] => jobs.map(f);
-    await txQuery(em, 'messages-insert', INSERT_SQL, [
+    const [state] = await txQuery<CourseEndState>(em, 'messages-insert', INSERT_SQL, [
       m((r) => r.id),
       m((r) => r.clinicId),
       m((r) => r.patientId),
@@ -359,17 +380,19 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       j((r) => r.jobId),
       j((r) => JSON.stringify(r.payload)),
       j((r) => r.runAt ?? null),
+      endOf,
     ]);
+    return endOf === null ? null : state;
   }
 
   /** Writes resolved messages (the patient's consent decides scheduled or skipped) and their send jobs. */
-  private write(
+  private async write(
     em: EntityManager,
     scheduled: ScheduledMessage[],
     patient: MessagePatient,
     of: Pick<Message, 'clinicId' | 'appointmentId' | 'courseId' | 'appointmentVersion'>,
   ): Promise<void> {
-    return this.insert(em, this.rows(scheduled, patient, of));
+    await this.insert(em, this.rows(scheduled, patient, of));
   }
 
   /** The message rows of one visit, from the clinic's plan. */
