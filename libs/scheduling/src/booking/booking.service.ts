@@ -263,7 +263,11 @@ export class BookingService {
     const chairIds = [...new Set(written.map((w) => w.row.chairId).filter((id): id is string => id !== null))];
     if (chairIds.length === 0) return;
     const inactive = new Set(
-      ((await em.query(`SELECT id FROM chair WHERE id = ANY($1::uuid[]) AND NOT active`, [chairIds])) as { id: string }[]).map((r) => r.id),
+      (
+        await txQuery<{ id: string }>(em, 'booking-inactive-chairs', 'SELECT id FROM chair WHERE id = ANY($1::uuid[]) AND NOT active', [
+          chairIds,
+        ])
+      ).map((r) => r.id),
     );
     const lost = written.filter((w) => w.row.chairId !== null && inactive.has(w.row.chairId));
     if (lost.length > 0) {
