@@ -1,11 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock, CLOCK, courseMachine, DomainError, validateSeries } from '@chairtime/domain';
+import { Clock, CLOCK, courseMachine, CourseStatus, DomainError, validateSeries } from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
 import { AuditService } from '@chairtime/audit';
 import { cancelJobs, enqueue, jobId, JobName } from '@chairtime/jobs';
-import { Patient } from '@chairtime/clinical/entities';
-import { Appointment, AppointmentEvents, BookingConflict, BookingService, toAppointmentResponse } from '@chairtime/scheduling';
+import { assertPatientScope } from '@chairtime/identity';
+import {
+  Appointment,
+  AppointmentEvents,
+  BookingConflict,
+  BookingService,
+  Clinic,
+  ClinicSettings,
+  toAppointmentResponse,
+  txQuery,
+  VisitKind,
+} from '@chairtime/scheduling';
 import { Booking, Course } from './entities';
 import { ProtocolService } from './protocol.service';
 import { IdempotencyService, requestHash, StoredResponse } from './idempotency.service';
@@ -17,6 +28,74 @@ export interface BookSeriesRequest {
   visits: { sequence: number; startsAt: string; chairId?: string }[];
   hold?: boolean;
 }
+
+/**
+ * Scope of course $1 (no lock: a replay must not wait) and, in the same statement, the claim of
+ * idempotency key $2 of actor $3 for request hash $4 (see {@link IdempotencyService}): `key_id`
+ * is the new key row, null when the key exists (then the service's claim says replay, mismatch
+ * or in progress). A course out of the caller's scope is a 404 that rolls the claim back.
+ */
+const PEEK_CLAIM_SQL = `WITH c AS (SELECT clinic_id, patient_id FROM course WHERE id = $1),
+  k AS (
+    INSERT INTO idempotency_key (clinic_id, key, actor, request_hash) SELECT clinic_id, $2, $3, $4 FROM c
+    ON CONFLICT (actor, key) DO NOTHING RETURNING id)
+  SELECT c.clinic_id, c.patient_id, (SELECT id FROM k) AS key_id FROM c`;
+
+/** What {@link CONTEXT_SQL} answers: the locked course with what booking it needs. */
+interface BookingContextRow {
+  id: string;
+  clinic_id: string;
+  patient_id: string;
+  protocol_key: string;
+  protocol_version: number;
+  status: CourseStatus;
+  anchor_at: Date | null;
+  clinic_name: string;
+  timezone: string;
+  settings: ClinicSettings;
+  clinic_created_at: Date;
+  clinic_updated_at: Date;
+  rems_enrollment_id: string | null;
+  /** The protocol's visit kind (entity field names), null when the protocol names none known. */
+  kind: VisitKind | null;
+  /** A booked booking or a hold still live at $2 (the clock's now). */
+  live: boolean;
+}
+
+/**
+ * The course row locked FOR UPDATE (bookings of one course serialize on it), with its clinic, the
+ * patient's REMS enrollment, the visit kind of its protocol version and whether it already has a
+ * booked booking or a hold unexpired by the injected clock ($2).
+ */
+const CONTEXT_SQL = `SELECT c.id, c.clinic_id, c.patient_id, c.protocol_key, c.protocol_version, c.status, c.anchor_at,
+    cl.name AS clinic_name, cl.timezone, cl.settings, cl.created_at AS clinic_created_at, cl.updated_at AS clinic_updated_at,
+    p.rems_enrollment_id,
+    (SELECT json_build_object('key', k.key, 'name', k.name, 'needsChair', k.needs_chair, 'needsClinician', k.needs_clinician,
+              'capability', k.capability, 'treatmentMinutes', k.treatment_minutes, 'recoveryMinutes', k.recovery_minutes,
+              'rideRequired', k.ride_required)
+       FROM protocol pr JOIN visit_kind k ON k.key = pr.visit_kind
+       WHERE pr.key = c.protocol_key AND pr.version = c.protocol_version) AS kind,
+    EXISTS (SELECT 1 FROM booking b WHERE b.course_id = c.id
+              AND (b.status = 'booked' OR (b.status = 'held' AND b.hold_expires_at > $2))) AS live
+  FROM course c JOIN clinic cl ON cl.id = c.clinic_id JOIN patient p ON p.id = c.patient_id
+  WHERE c.id = $1
+  FOR UPDATE OF c`;
+
+/**
+ * The booking row, the course's move to `booked` (not for a hold: it stays as it is until the
+ * hold is confirmed) and the audit row, in one statement. Parameters: $1 booking id, $2 clinic,
+ * $3 course, $4 booking status, $5 hold expiry, $6 idempotency key id, $7 actor, $8 the course's
+ * next status, $9 actor role, $10 audit action, $11 patient, $12 request id.
+ */
+const WRITE_SQL = `WITH b AS (
+    INSERT INTO booking (id, clinic_id, course_id, status, hold_expires_at, idempotency_key_id, created_by)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)),
+  c AS (
+    UPDATE course SET status = $8, updated_at = CURRENT_TIMESTAMP WHERE id = $3 AND $4::text = 'booked'),
+  a AS (
+    INSERT INTO audit_entry (actor_id, actor_role, action, resource_type, resource_id, clinic_id, patient_id, request_id, outcome)
+    VALUES ($7, $9, $10, 'course', $3, $2, $11, $12, 'success'))
+  SELECT 1`;
 
 export interface BookingView {
   bookingId: string;
@@ -47,78 +126,102 @@ export class CourseBookingService {
   async book(actor: Actor, courseId: string, req: BookSeriesRequest, idempotencyKey: string | null): Promise<StoredResponse> {
     const hash = requestHash(`POST /v1/courses/${courseId}/bookings`, req);
     return inTransaction(this.dataSource, async (em) => {
+      const now = this.clock.now();
       let keyId: string | null = null;
       if (idempotencyKey !== null) {
         // The key is claimed before the course row lock, so a replay never waits on that lock.
-        const peek = await loadCourse(em, actor.principal, courseId);
-        const claim = await this.idempotency.claim(em, {
-          clinicId: peek.clinicId,
-          actor: actor.principal.userId,
-          key: idempotencyKey,
-          hash,
-        });
-        if (claim.kind === 'replay') return claim.response;
-        keyId = claim.id;
+        const [peek] = await txQuery<{ clinic_id: string; patient_id: string; key_id: string | null }>(
+          em,
+          'course-book-peek-claim',
+          PEEK_CLAIM_SQL,
+          [courseId, idempotencyKey, actor.principal.userId, hash],
+        );
+        if (!peek) throw new DomainError('not-found', 'Course not found');
+        assertPatientScope(actor.principal, { id: peek.patient_id, clinicId: peek.clinic_id }, 'Course');
+        keyId = peek.key_id;
+        if (keyId === null) {
+          const claim = await this.idempotency.claim(em, {
+            clinicId: peek.clinic_id,
+            actor: actor.principal.userId,
+            key: idempotencyKey,
+            hash,
+          });
+          if (claim.kind === 'replay') return claim.response;
+          keyId = claim.id;
+        }
       }
       // The course row lock serializes bookings of one course (two tabs booking the same course).
-      const course = await loadCourse(em, actor.principal, courseId, true);
-      const clinic = await loadClinic(em, course.clinicId);
-      const protocol = await this.protocols.version(course.protocolKey, course.protocolVersion, em);
-      const now = this.clock.now();
+      // The clinic, the patient's REMS enrollment, the protocol's visit kind and whether a booking
+      // is live come with it: one round trip instead of five.
+      const [ctx] = await txQuery<BookingContextRow>(em, 'course-book-context', CONTEXT_SQL, [courseId, new Date(now)]);
+      if (!ctx) throw new DomainError('not-found', 'Course not found');
+      assertPatientScope(actor.principal, { id: ctx.patient_id, clinicId: ctx.clinic_id }, 'Course');
+      const clinic = Object.assign(new Clinic(), {
+        id: ctx.clinic_id,
+        name: ctx.clinic_name,
+        timezone: ctx.timezone,
+        settings: ctx.settings,
+        createdAt: ctx.clinic_created_at,
+        updatedAt: ctx.clinic_updated_at,
+      });
+      const protocol = await this.protocols.version(ctx.protocol_key, ctx.protocol_version, em);
       // Refuses (409 with currentStatus) a course that is already booked, completed or cancelled.
-      courseMachine.next(course.status, 'book');
-      if (await this.hasLiveBooking(em, course.id, now)) {
-        throw new DomainError('invalid-state', 'The course already has a booking or an unexpired hold', { currentStatus: course.status });
+      const booked = courseMachine.next(ctx.status, 'book');
+      if (ctx.live) {
+        throw new DomainError('invalid-state', 'The course already has a booking or an unexpired hold', { currentStatus: ctx.status });
       }
       const visits = req.visits.map((v) => ({ sequence: v.sequence, start: Date.parse(v.startsAt) }));
       const violations = validateSeries(protocol, visits, clinic.timezone, {
-        anchor: course.anchorAt ? course.anchorAt.getTime() : undefined,
+        anchor: ctx.anchor_at ? ctx.anchor_at.getTime() : undefined,
       });
       if (violations.length > 0) {
         throw new DomainError('rule-violation', `The visits break the ${protocol.key} protocol`, {
           violations: violations.map((v) => ({ code: v.code, sequence: v.sequence, message: v.message })),
         });
       }
-      const patient = await em.getRepository(Patient).findOneOrFail({ where: { id: course.patientId } });
-      assertRems(protocol, patient, clinic.settings.remsCertified);
+      assertRems(protocol, { remsEnrollmentId: ctx.rems_enrollment_id }, clinic.settings.remsCertified);
 
       const hold = req.hold === true;
       const holdExpiresAt = hold ? new Date(now + (clinic.settings.holdMinutes ?? 10) * 60_000) : null;
-      const booking = await em.getRepository(Booking).save(
-        em.getRepository(Booking).create({
-          clinicId: course.clinicId,
-          courseId: course.id,
-          status: hold ? 'held' : 'booked',
-          holdExpiresAt,
-          idempotencyKeyId: keyId,
-          createdBy: actor.principal.userId,
-        }),
-      );
+      const bookingId = randomUUID();
+      const course = { id: ctx.id, clinicId: ctx.clinic_id, patientId: ctx.patient_id };
       // Everything that does not need the clinic-day locks is written before placeVisits takes
       // them: those locks serialize bookings of the same days, so they are held for as short as
       // possible. The order within the transaction changes nothing: all of it commits or none.
+      // The booking row, the course's new status and the audit row go in one statement.
+      await txQuery(em, 'course-book-write', WRITE_SQL, [
+        bookingId,
+        course.clinicId,
+        course.id,
+        hold ? 'held' : 'booked',
+        holdExpiresAt,
+        keyId,
+        actor.principal.userId,
+        booked,
+        actor.principal.role,
+        hold ? 'course.hold' : 'course.book',
+        course.patientId,
+        actor.requestId,
+      ]);
       if (hold) {
         await enqueue(em, {
           name: JobName.ExpireHold,
-          jobId: jobId('expire-hold', booking.id),
-          payload: { bookingId: booking.id },
+          jobId: jobId('expire-hold', bookingId),
+          payload: { bookingId },
           runAt: holdExpiresAt,
           clinicId: course.clinicId,
         });
-      } else {
-        course.status = courseMachine.next(course.status, 'book');
-        await em.getRepository(Course).update(course.id, { status: course.status });
       }
-      await this.record(actor, hold ? 'course.hold' : 'course.book', course, em);
       const appointments = await this.placeVisits(em, clinic, course, req, {
         kind: protocol.visitKind,
+        kindRow: ctx.kind,
         hold,
         holdExpiresAt,
-        bookingId: booking.id,
+        bookingId,
         createdBy: actor.principal.userId,
       });
       const body: BookingView = {
-        bookingId: booking.id,
+        bookingId,
         status: hold ? 'held' : 'booked',
         ...(holdExpiresAt ? { holdExpiresAt: holdExpiresAt.toISOString() } : {}),
         appointments: appointments.sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0)).map((a) => toAppointmentResponse(a)),
@@ -182,9 +285,9 @@ export class CourseBookingService {
   private async placeVisits(
     em: EntityManager,
     clinic: Awaited<ReturnType<typeof loadClinic>>,
-    course: Course,
+    course: Pick<Course, 'id' | 'patientId'>,
     req: BookSeriesRequest,
-    o: { kind: string; hold: boolean; holdExpiresAt: Date | null; bookingId: string; createdBy: string },
+    o: { kind: string; kindRow: VisitKind | null; hold: boolean; holdExpiresAt: Date | null; bookingId: string; createdBy: string },
   ): Promise<Appointment[]> {
     try {
       return await this.booking.bookVisits(
@@ -200,6 +303,8 @@ export class CourseBookingService {
           sequence: v.sequence,
         })),
         { status: o.hold ? 'held' : 'booked', holdExpiresAt: o.holdExpiresAt, bookingId: o.bookingId, createdBy: o.createdBy },
+        // The kind came with the course row; bookVisits reads it only when it is not the one asked for.
+        o.kindRow ? [o.kindRow] : [],
       );
     } catch (e) {
       if (e instanceof DomainError && e.code === 'conflict' && Array.isArray(e.details.conflicts)) {
@@ -212,15 +317,6 @@ export class CourseBookingService {
       }
       throw e;
     }
-  }
-
-  /** A booked booking, or a hold the clock says is still live, blocks another booking of the course. */
-  private async hasLiveBooking(em: EntityManager, courseId: string, now: number): Promise<boolean> {
-    const rows: unknown[] = await em.query(
-      `SELECT 1 FROM booking WHERE course_id = $1 AND (status = 'booked' OR (status = 'held' AND hold_expires_at > $2)) LIMIT 1`,
-      [courseId, new Date(now)],
-    );
-    return rows.length > 0;
   }
 
   /** Why a hold cannot be confirmed or released: 404 unknown, 409 with its current status. */

@@ -162,7 +162,7 @@ export class CourseService implements OnModuleInit {
 }
 
 /** Spravato is a REMS drug: no course without a certified site and an enrolled patient. */
-export function assertRems(protocol: Protocol, patient: Patient, clinicCertified: boolean): void {
+export function assertRems(protocol: Protocol, patient: Pick<Patient, 'remsEnrollmentId'>, clinicCertified: boolean): void {
   if (protocol.visitKind !== 'spravato') return;
   if (!clinicCertified) throw new DomainError('rule-violation', 'The clinic is not REMS-certified for Spravato', { reason: 'rems-site' });
   if (!patient.remsEnrollmentId) {

@@ -1,23 +1,33 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import {
   CLOCK,
   Clock,
   CourseEnd,
+  courseEnd,
   DEFAULT_MESSAGE_PLAN,
   MessageChannel,
   MessagePlanEntry,
   ScheduledMessage,
   scheduleMessages,
 } from '@chairtime/domain';
-import { JobName, OutboxJob, cancelJobs, enqueueMany, jobId } from '@chairtime/jobs';
-import { AppointmentChange, AppointmentChangeHint, AppointmentChangeListener, AppointmentEvents } from '@chairtime/scheduling';
+import { JOB_QUEUE, JobName, OutboxJob, cancelJobs, jobId } from '@chairtime/jobs';
+import { AppointmentChange, AppointmentChangeHint, AppointmentChangeListener, AppointmentEvents, txQuery } from '@chairtime/scheduling';
 import { Appointment, Clinic, DEFAULT_CLINIC_SETTINGS, VisitKind } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Course, ProtocolEntity } from '@chairtime/courses/entities';
 import { Message, MessagePlan } from './entities';
-import { loadCourseEnd } from './course-end';
 import { ATTENDANCE_CONFIRMED_FLAG } from './message-links';
+import {
+  COURSE_END_STATE_SQL,
+  CourseEndState,
+  CourseRow,
+  INSERT_SQL,
+  MessagePatient,
+  PlanRow,
+  READ_AHEAD_SQL,
+} from './message-scheduler.sql';
 
 /**
  * What planning reads that does not depend on the changed rows, read ahead by {@link
@@ -26,10 +36,10 @@ import { ATTENDANCE_CONFIRMED_FLAG } from './message-links';
  */
 interface ReadAhead {
   clinics: Clinic[];
-  patients: Patient[];
-  planRows: MessagePlan[];
+  patients: MessagePatient[];
+  planRows: PlanRow[];
   kinds: VisitKind[];
-  courses: { course: Course; protocol: ProtocolEntity }[];
+  courses: { course: CourseRow; protocol: Pick<ProtocolEntity, 'rules'> }[];
 }
 
 /** Changes after which the visit's pending messages no longer apply. */
@@ -72,17 +82,15 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     this.events.register(this);
   }
 
-  /** Reads the patients, plan, courses and protocols a booking's messages need (clinic and kinds come with the hint). */
+  /** Reads the patients, plan, courses and protocols a booking's messages need (clinic and kinds come with the hint), in one statement. */
   async prepare(em: EntityManager, hint: AppointmentChangeHint): Promise<ReadAhead> {
-    // One after the other: a transaction's connection runs one query at a time anyway.
-    const patients = hint.patientIds.length > 0 ? await em.find(Patient, { where: { id: In(hint.patientIds) } }) : [];
-    const planRows = await em.find(MessagePlan, { where: { clinicId: hint.clinic.id } });
-    const courses: ReadAhead['courses'] = [];
-    for (const course of hint.courseIds.length > 0 ? await em.find(Course, { where: { id: In(hint.courseIds) } }) : []) {
-      const protocol = await em.findOneOrFail(ProtocolEntity, { where: { key: course.protocolKey, version: course.protocolVersion } });
-      courses.push({ course, protocol });
-    }
-    return { clinics: [hint.clinic], patients, planRows, kinds: hint.kinds, courses };
+    const [row] = await txQuery<{ patients: MessagePatient[]; plans: PlanRow[]; courses: ReadAhead['courses'] }>(
+      em,
+      'messages-read-ahead',
+      READ_AHEAD_SQL,
+      [hint.patientIds, hint.clinic.id, hint.courseIds],
+    );
+    return { clinics: [hint.clinic], patients: row.patients, planRows: row.plans, kinds: hint.kinds, courses: row.courses };
   }
 
   async onAppointmentsChanged(em: EntityManager, changes: AppointmentChange[], prepared?: unknown): Promise<void> {
@@ -95,14 +103,19 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     );
     // The last change of a visit decides: planning a visit twice would leave two live sets.
     const last = new Map(changes.map((c) => [c.appointment.id, c]));
-    await this.plan(
+    // Once per course, after its visits: a series booking is one emit of six changes. With one
+    // course, the insert of the visits' messages reads its course-end state too.
+    const courses = [
+      ...new Set(changes.filter((c) => SUPERSEDING.has(c.type) && c.appointment.courseId).map((c) => c.appointment.courseId as string)),
+    ];
+    const endOf = courses.length === 1 ? courses[0] : null;
+    const state = await this.plan(
       em,
       [...last.values()].filter((c) => PLANNING.has(c.type) && c.appointment.status === 'booked').map((c) => c.appointment),
       ahead,
+      endOf,
     );
-    // Once per course, after its visits: a series booking is one emit of six changes.
-    const courses = new Set(changes.filter((c) => SUPERSEDING.has(c.type) && c.appointment.courseId).map((c) => c.appointment.courseId));
-    for (const courseId of courses) await this.planCourseEnd(em, courseId as string, ahead);
+    for (const courseId of courses) await this.planCourseEnd(em, courseId, ahead, courseId === endOf ? state : null);
   }
 
   /** Marks every pending message of the visits superseded and removes their jobs. */
@@ -161,12 +174,12 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
    * pending booster-due and booster-offer messages: the booster they ask for is booked. Cancelling
    * that booster does not bring them back; the course's next steps still show the window.
    */
-  async planCourseEnd(em: EntityManager, courseId: string, ahead?: ReadAhead): Promise<void> {
-    const read = ahead?.courses.find((c) => c.course.id === courseId);
-    const course = read?.course ?? (await em.findOne(Course, { where: { id: courseId } }));
+  async planCourseEnd(em: EntityManager, courseId: string, ahead?: ReadAhead, read?: CourseEndState | null): Promise<void> {
+    const known = ahead?.courses.find((c) => c.course.id === courseId);
+    const course = known?.course ?? (await em.findOne(Course, { where: { id: courseId } }));
     if (!course) return;
     const protocol =
-      read?.protocol ?? (await em.findOneOrFail(ProtocolEntity, { where: { key: course.protocolKey, version: course.protocolVersion } }));
+      known?.protocol ?? (await em.findOneOrFail(ProtocolEntity, { where: { key: course.protocolKey, version: course.protocolVersion } }));
     if (protocol.rules.repeat) {
       const booked = await em.exists(Appointment, { where: { courseId, status: 'booked' } });
       if (booked) {
@@ -174,26 +187,24 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       }
       return;
     }
-    const end = await loadCourseEnd(em, course);
-    const known = ahead && covers(ahead, [course.clinicId], [course.patientId], []);
+    const state = read ?? (await txQuery<CourseEndState>(em, 'messages-course-end-state', COURSE_END_STATE_SQL, [courseId]))[0];
+    const end = courseEnd({ status: course.status, induction: true }, state.visits);
+    const covered = ahead && covers(ahead, [course.clinicId], [course.patientId], []);
     // One after the other: a transaction's connection runs one query at a time anyway.
-    const clinic = known ? (ahead.clinics[0] as Clinic) : await em.findOneOrFail(Clinic, { where: { id: course.clinicId } });
-    const patient = known
-      ? (ahead.patients.find((p) => p.id === course.patientId) as Patient)
+    const clinic = covered ? (ahead.clinics[0] as Clinic) : await em.findOneOrFail(Clinic, { where: { id: course.clinicId } });
+    const patient = covered
+      ? (ahead.patients.find((p) => p.id === course.patientId) as MessagePatient)
       : await em.findOneOrFail(Patient, { where: { id: course.patientId } });
-    const planRow = known ? (ahead.planRows[0] ?? null) : await em.findOne(MessagePlan, { where: { clinicId: course.clinicId } });
+    const planRow = covered ? (ahead.planRows[0] ?? null) : await em.findOne(MessagePlan, { where: { clinicId: course.clinicId } });
     const fresh = end ? this.courseEndPlan(end, clinic, patient, planRow?.entries ?? DEFAULT_MESSAGE_PLAN) : [];
-    const pending = (await em.query(
-      `SELECT appointment_id, kind, "offset", planned_at, send_at FROM message WHERE course_id = $1 AND anchor = 'course-end' AND status = 'scheduled'`,
-      [courseId],
-    )) as { appointment_id: string; kind: string; offset: string; planned_at: Date; send_at: Date }[];
+    const pending = state.pending;
     const key = (visitId: string, kind: string, offset: string, plannedAt: number, sendAt: number) =>
       [visitId, kind, offset, plannedAt, sendAt].join('|');
     const want = fresh
       .filter((m) => m.status === 'scheduled' && this.consented(patient, m))
       .map((m) => key(end?.visitId ?? '', m.kind, m.offset, m.plannedAt, m.sendAt))
       .sort();
-    const have = pending.map((r) => key(r.appointment_id, r.kind, r.offset, r.planned_at.getTime(), r.send_at.getTime())).sort();
+    const have = pending.map((r) => key(r.appointmentId, r.kind, r.offset, r.plannedAt, r.sendAt)).sort();
     if (want.join(',') === have.join(',')) return;
     // Nothing pending (a first booking): nothing to supersede, and one statement fewer.
     if (pending.length > 0) await this.supersedeWhere(em, `course_id = $1 AND anchor = 'course-end'`, [courseId], course.clinicId);
@@ -207,7 +218,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
   }
 
   /** The clinic plan's course-end entries resolved from a course end. */
-  private courseEndPlan(end: CourseEnd, clinic: Clinic, patient: Patient, plan: readonly MessagePlanEntry[]): ScheduledMessage[] {
+  private courseEndPlan(end: CourseEnd, clinic: Clinic, patient: MessagePatient, plan: readonly MessagePlanEntry[]): ScheduledMessage[] {
     const now = this.clock.now();
     return scheduleMessages({
       plan: plan.filter((e) => e.anchor === 'course-end'),
@@ -235,8 +246,8 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
    * Writes the visits' messages and their jobs: clinics, patients, plans and visit kinds are
    * loaded once for the batch, then one INSERT for the messages and one for the outbox rows.
    */
-  async plan(em: EntityManager, appts: Appointment[], ahead?: ReadAhead): Promise<void> {
-    if (appts.length === 0) return;
+  async plan(em: EntityManager, appts: Appointment[], ahead?: ReadAhead, endOf: string | null = null): Promise<CourseEndState | null> {
+    if (appts.length === 0) return null;
     const unique = (ids: string[]) => [...new Set(ids)];
     const clinicIds = unique(appts.map((a) => a.clinicId));
     const patientIds = unique(appts.map((a) => a.patientId));
@@ -267,7 +278,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       );
       rows.push(...this.messages(appt, clinic, patient, planRows.find((p) => p.clinicId === appt.clinicId) ?? null, now));
     }
-    await this.insert(em, rows, jobs);
+    return this.insert(em, rows, jobs, endOf);
   }
 
   /**
@@ -275,8 +286,12 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
    * (plus `jobs` already collected). A plain insert (not save: nothing to compare with for new
    * rows) fills in the generated ids.
    */
-  private async insert(em: EntityManager, rows: Message[], jobs: OutboxJob[] = []): Promise<void> {
-    if (rows.length > 0) await em.insert(Message, rows);
+  private async insert(
+    em: EntityManager,
+    rows: Message[],
+    jobs: OutboxJob[] = [],
+    endOf: string | null = null,
+  ): Promise<CourseEndState | null> {
     for (const msg of rows.filter((r) => r.status === 'scheduled')) {
       jobs.push({
         name: JobName.SendMessage,
@@ -286,21 +301,47 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
         clinicId: msg.clinicId,
       });
     }
-    await enqueueMany(em, jobs);
+    if (rows.length === 0 && jobs.length === 0) return null;
+    const m = <T>(f: (r: Message) => T): T[] => rows.map(f);
+    const j = <T>(f: (r: OutboxJob) => T): T[] => jobs.map(f);
+    const [state] = await txQuery<CourseEndState>(em, 'messages-insert', INSERT_SQL, [
+      m((r) => r.id),
+      m((r) => r.clinicId),
+      m((r) => r.patientId),
+      m((r) => r.appointmentId),
+      m((r) => r.courseId),
+      m((r) => r.kind),
+      m((r) => r.channel),
+      m((r) => r.anchor),
+      m((r) => r.offset),
+      m((r) => r.plannedAt),
+      m((r) => r.sendAt),
+      m((r) => r.status),
+      m((r) => r.skipReason),
+      m((r) => r.appointmentVersion),
+      j((r) => r.clinicId ?? null),
+      j((r) => JOB_QUEUE[r.name]),
+      j((r) => r.name),
+      j((r) => r.jobId),
+      j((r) => JSON.stringify(r.payload)),
+      j((r) => r.runAt ?? null),
+      endOf,
+    ]);
+    return endOf === null ? null : state;
   }
 
   /** Writes resolved messages (the patient's consent decides scheduled or skipped) and their send jobs. */
-  private write(
+  private async write(
     em: EntityManager,
     scheduled: ScheduledMessage[],
-    patient: Patient,
+    patient: MessagePatient,
     of: Pick<Message, 'clinicId' | 'appointmentId' | 'courseId' | 'appointmentVersion'>,
   ): Promise<void> {
-    return this.insert(em, this.rows(scheduled, patient, of));
+    await this.insert(em, this.rows(scheduled, patient, of));
   }
 
   /** The message rows of one visit, from the clinic's plan. */
-  private messages(appt: Appointment, clinic: Clinic, patient: Patient, planRow: MessagePlan | null, now: number): Message[] {
+  private messages(appt: Appointment, clinic: Clinic, patient: MessagePatient, planRow: PlanRow | null, now: number): Message[] {
     const scheduled = scheduleMessages({
       plan: planRow?.entries ?? DEFAULT_MESSAGE_PLAN,
       visit: {
@@ -324,12 +365,13 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
   /** Message rows of resolved messages: without consent for its channel a row is `skipped` (`no-consent`). */
   private rows(
     scheduled: ScheduledMessage[],
-    patient: Patient,
+    patient: MessagePatient,
     of: Pick<Message, 'clinicId' | 'appointmentId' | 'courseId' | 'appointmentVersion'>,
   ): Message[] {
     return scheduled.map((m) => {
       const consented = this.consented(patient, m);
       return Object.assign(new Message(), {
+        id: randomUUID(),
         ...of,
         patientId: patient.id,
         kind: m.kind,
@@ -344,12 +386,12 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     });
   }
 
-  private channel(patient: Patient, m: Pick<ScheduledMessage, 'channel'>): MessageChannel {
+  private channel(patient: MessagePatient, m: Pick<ScheduledMessage, 'channel'>): MessageChannel {
     return m.channel ?? patient.contactPreference;
   }
 
   /** Without consent for its channel a message is written `skipped` (`no-consent`), never sent. */
-  private consented(patient: Patient, m: Pick<ScheduledMessage, 'channel'>): boolean {
+  private consented(patient: MessagePatient, m: Pick<ScheduledMessage, 'channel'>): boolean {
     return patient.consent?.[this.channel(patient, m)] === true;
   }
 

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { DAY_MS, fixOffset, MINUTE_MS, zoneOf } from '../time/zone-math';
 import { DomainError } from '../shared/domain-error';
 import {
   EVENT_ONLY_KINDS,
@@ -108,9 +109,17 @@ export function offsetApproxMs(o: MessageOffset): number {
  * 72 real hours before the start).
  */
 export function applyMessageOffset(anchor: number, offset: MessageOffset, zone: string): number {
-  const local = DateTime.fromMillis(anchor, { zone });
-  const moved = offset.sign === 1 ? local.plus({ days: offset.days }) : local.minus({ days: offset.days });
-  return moved.toMillis() + offset.sign * offset.ms;
+  const tz = zoneOf(zone);
+  if (!tz || !Number.isFinite(anchor)) {
+    // luxon judges what the wall-clock arithmetic below cannot (an unknown zone, a bad instant).
+    const local = DateTime.fromMillis(anchor, { zone });
+    const moved = offset.sign === 1 ? local.plus({ days: offset.days }) : local.minus({ days: offset.days });
+    return moved.toMillis() + offset.sign * offset.ms;
+  }
+  // luxon's `plus({days})` on wall ms: the calendar moves, the offset is re-guessed from the anchor's.
+  const o = tz.offset(anchor);
+  const [moved] = fixOffset(tz, anchor + o * MINUTE_MS + offset.sign * offset.days * DAY_MS, o);
+  return moved + offset.sign * offset.ms;
 }
 
 type FieldError = { path: string; message: string };

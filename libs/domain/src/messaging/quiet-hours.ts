@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
+import { DateTime, type IANAZone } from 'luxon';
 import { DomainError } from '../shared/domain-error';
-import { isValidZone } from '../time/local-time';
+import { DAY_MS, fixOffset, zoneOf } from '../time/zone-math';
 
 /** Local wall-clock window in which non-urgent messages are held back, e.g. 21:00–08:00. */
 export interface QuietHours {
@@ -14,6 +14,8 @@ export interface QuietHours {
 export const DEFAULT_QUIET_HOURS: Readonly<QuietHours> = Object.freeze({ from: '21:00', to: '08:00' });
 
 const MINUTE = 60_000;
+/** Minute of the day of wall ms (see zone-math). */
+const minuteOfWall = (wall: number): number => Math.floor((((wall % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE);
 /** Bound for the minute-by-minute fallbacks below, which only run around DST oddities. */
 const MAX_SCAN_MINUTES = 2 * 24 * 60;
 
@@ -30,6 +32,8 @@ function parseHhMm(value: string, path: string): number {
 export class QuietWindow {
   private readonly from: number;
   private readonly to: number;
+  /** The zone as its cached luxon object (offsets from a per-day cache, see `CachedIANAZone`). */
+  private readonly tz: IANAZone;
 
   /** @throws DomainError `validation` for a malformed time or an unknown zone */
   constructor(
@@ -40,9 +44,11 @@ export class QuietWindow {
     this.to = parseHhMm(hours.to, 'quietHours.to');
     // The cached check patients' and clinics' zones were accepted with: luxon's own builds a new
     // Intl formatter per call, and a window is made for every visit whose messages are planned.
-    if (!isValidZone(zone)) {
+    const tz = zoneOf(zone);
+    if (!tz) {
       throw new DomainError('validation', `Unknown time zone ${zone}`, { errors: [{ path: 'zone', message: 'unknown IANA zone' }] });
     }
+    this.tz = tz;
   }
 
   private get wraps(): boolean {
@@ -50,12 +56,12 @@ export class QuietWindow {
   }
 
   private local(t: number): DateTime {
-    return DateTime.fromMillis(t, { zone: this.zone });
+    return DateTime.fromMillis(t, { zone: this.tz });
   }
 
+  /** Minute of the local day of `t` (luxon's `hour * 60 + minute`), from the zone's offset alone. */
   private minuteOfDay(t: number): number {
-    const l = this.local(t);
-    return l.hour * 60 + l.minute;
+    return minuteOfWall(t + this.tz.offset(t) * MINUTE);
   }
 
   /** True when `t` falls inside the window on the patient's wall clock. */
@@ -63,6 +69,52 @@ export class QuietWindow {
     if (this.from === this.to) return false;
     const m = this.minuteOfDay(t);
     return this.wraps ? m >= this.from || m < this.to : m >= this.from && m < this.to;
+  }
+
+  /**
+   * luxon's `startOf('day')` of the local day of `t`, moved `days` days with `plus({days})`, as
+   * its instant and the offset luxon reads its wall clock with ({@link fixOffset}).
+   */
+  private dayStart(t: number, days: number): [number, number] {
+    const o = this.tz.offset(t);
+    let [ts, off] = fixOffset(this.tz, Math.floor((t + o * MINUTE) / DAY_MS) * DAY_MS, o);
+    if (days !== 0) [ts, off] = fixOffset(this.tz, ts + off * MINUTE + days * DAY_MS, off);
+    return [ts, off];
+  }
+
+  /**
+   * luxon's `set({hour, minute})` on a day start: the instant whose wall time is `minute` on that
+   * day, or null when it does not exist as such (a spring-forward gap), where callers fall back to
+   * luxon and its minute-by-minute walk.
+   */
+  private wallTime([ts, off]: [number, number], minute: number): number | null {
+    const [ms, o] = fixOffset(this.tz, Math.floor((ts + off * MINUTE) / DAY_MS) * DAY_MS + minute * MINUTE, off);
+    return minuteOfWall(ms + o * MINUTE) === minute ? ms : null;
+  }
+
+  /** `t` itself when allowed, otherwise the first allowed instant after it (the `to` time). */
+  nextAllowed(t: number): number {
+    if (!this.isQuiet(t)) return t;
+    const m = this.minuteOfDay(t);
+    const candidate = this.wallTime(this.dayStart(t, this.wraps && m >= this.from ? 1 : 0), this.to);
+    if (candidate === null) return this.nextAllowedByLuxon(t);
+    if (candidate > t && !this.isQuiet(candidate)) return candidate;
+    // Only reachable when `to` falls in a repeated fall-back hour; walk forward instead.
+    return this.scan(t, +1);
+  }
+
+  /**
+   * The latest allowed instant before the quiet run that contains `t`: one minute before the
+   * window began (the `from` time on the evening it started). `t` itself when allowed.
+   */
+  lastAllowedBefore(t: number): number {
+    if (!this.isQuiet(t)) return t;
+    const m = this.minuteOfDay(t);
+    const from = this.wallTime(this.dayStart(t, this.wraps && m < this.to ? -1 : 0), this.from);
+    if (from === null) return this.lastAllowedBeforeByLuxon(t);
+    const candidate = from - MINUTE;
+    if (candidate < t && !this.isQuiet(candidate)) return candidate;
+    return this.scan(t, -1);
   }
 
   /**
@@ -82,24 +134,18 @@ export class QuietWindow {
     return ms;
   }
 
-  /** `t` itself when allowed, otherwise the first allowed instant after it (the `to` time). */
-  nextAllowed(t: number): number {
-    if (!this.isQuiet(t)) return t;
+  /** {@link nextAllowed} by luxon throughout: for a `to` time inside a DST gap. */
+  private nextAllowedByLuxon(t: number): number {
     const local = this.local(t);
     const m = local.hour * 60 + local.minute;
     const day = this.wraps && m >= this.from ? local.startOf('day').plus({ days: 1 }) : local.startOf('day');
     const candidate = this.wallTimeOnOrAfter(day, this.to);
     if (candidate > t && !this.isQuiet(candidate)) return candidate;
-    // Only reachable when `to` falls in a repeated fall-back hour; walk forward instead.
     return this.scan(t, +1);
   }
 
-  /**
-   * The latest allowed instant before the quiet run that contains `t`: one minute before the
-   * window began (the `from` time on the evening it started). `t` itself when allowed.
-   */
-  lastAllowedBefore(t: number): number {
-    if (!this.isQuiet(t)) return t;
+  /** {@link lastAllowedBefore} by luxon throughout: for a `from` time inside a DST gap. */
+  private lastAllowedBeforeByLuxon(t: number): number {
     const local = this.local(t);
     const m = local.hour * 60 + local.minute;
     const day = this.wraps && m < this.to ? local.startOf('day').minus({ days: 1 }) : local.startOf('day');

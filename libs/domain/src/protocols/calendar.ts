@@ -1,5 +1,6 @@
-import { IANAZone } from 'luxon';
+import type { IANAZone } from 'luxon';
 import { DomainError } from '../shared/domain-error';
+import { CachedIANAZone } from '../time/zone-math';
 
 /**
  * Clinic-local calendar arithmetic for the protocol rules and the planner. Deliberately private
@@ -27,10 +28,11 @@ const zones = new Map<string, IANAZone>();
 export function clinicZone(name: string): IANAZone {
   const known = zones.get(name);
   if (known) return known;
-  if (typeof name !== 'string' || !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name) || !IANAZone.isValidZone(name)) {
+  if (typeof name !== 'string' || !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name) || !CachedIANAZone.isValidZone(name)) {
     throw new DomainError('validation', `"${String(name)}" is not an IANA time zone`, { path: 'zone' });
   }
-  const zone = IANAZone.create(name);
+  // Offsets from a per-day cache (see CachedIANAZone): rules and the planner read many instants.
+  const zone = new CachedIANAZone(name);
   zones.set(name, zone);
   return zone;
 }

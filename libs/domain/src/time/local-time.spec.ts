@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { DomainError } from '../shared/domain-error';
 import {
   addDays,
@@ -202,5 +203,19 @@ describe('calendar dates', () => {
       reason: 'invalid-date',
     });
     expect(domainErrorOf(() => isoWeekKey('2027-02-29')).details.reason).toBe('invalid-date');
+  });
+});
+
+/** instantToLocal reads the wall clock by arithmetic; it must read what luxon's DateTime reads. */
+describe('instantToLocal against luxon', () => {
+  it('gives luxon’s date, time and weekday at random instants of random zones', () => {
+    const zones = ['America/New_York', 'Europe/Berlin', 'Australia/Lord_Howe', 'America/Santiago', 'Asia/Kolkata', 'Pacific/Apia', 'UTC'];
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(1960, 0, 1), max: Date.UTC(2060, 0, 1) }), (zone, ms) => {
+        const dt = DateTime.fromMillis(ms, { zone });
+        expect(instantToLocal(ms, zone)).toEqual({ date: dt.toFormat('yyyy-MM-dd'), time: dt.toFormat('HH:mm'), weekday: dt.weekday });
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

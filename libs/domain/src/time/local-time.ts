@@ -1,6 +1,10 @@
 import { DateTime, type IANAZone } from 'luxon';
 import { DomainError } from '../shared/domain-error';
-import { DAY_MS, MINUTE_MS, formatDay, parseDay, parseMinuteOfDay, resolveWall, weekdayOfDay, zoneOf } from './zone-math';
+import { DAY_MS, MINUTE_MS, formatDay, parseDay, parseMinuteOfDay, resolveWall, wallOfInstant, weekdayOfDay, zoneOf } from './zone-math';
+
+/** Wall ms of 1000-01-01 and 10000-01-01: between them a date formats as plain `YYYY-MM-DD`. */
+const MIN_FAST_WALL = Date.UTC(1000, 0, 1);
+const MAX_FAST_WALL = Date.UTC(10000, 0, 1);
 
 /**
  * Clinic-local time. Instants are epoch milliseconds; local dates are 'YYYY-MM-DD', wall times
@@ -72,6 +76,16 @@ export function instantToLocal(ms: number, zone: string): LocalTime {
   const z = requireZone(zone);
   if (!Number.isFinite(ms)) {
     throw new DomainError('validation', 'instant must be a finite number', { path: 'instant', reason: 'invalid-instant' });
+  }
+  // The wall clock by arithmetic (what luxon computes from the same offset), formatted by hand:
+  // luxon parses its format strings on every call. Years outside 1000–9999 keep luxon's format.
+  const wall = wallOfInstant(z, ms);
+  const day = Math.floor(wall / DAY_MS) * DAY_MS;
+  if (wall >= MIN_FAST_WALL && wall < MAX_FAST_WALL) {
+    const minute = Math.floor((wall - day) / MINUTE_MS);
+    const hh = Math.floor(minute / 60);
+    const mm = minute % 60;
+    return { date: formatDay(day), time: `${hh < 10 ? '0' : ''}${hh}:${mm < 10 ? '0' : ''}${mm}`, weekday: weekdayOfDay(day) };
   }
   const dt = DateTime.fromMillis(ms, { zone: z });
   return { date: dt.toFormat('yyyy-MM-dd'), time: dt.toFormat('HH:mm'), weekday: dt.weekday };

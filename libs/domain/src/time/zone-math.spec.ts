@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { IANAZone } from 'luxon';
 import { DAY_MS, dayResolver, MINUTE_MS, parseDay, resolveWall, zoneOf } from './zone-math';
 
 /**
@@ -42,6 +43,49 @@ describe('dayResolver', () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+});
+
+/**
+ * The zones zoneOf hands out answer offsets from a per-day cache; every answer must be the one
+ * luxon's own zone gives (which asks Intl each time), on transition days to the minute.
+ */
+describe('CachedIANAZone', () => {
+  const zones = [
+    'America/New_York',
+    'Europe/Berlin',
+    'Australia/Lord_Howe',
+    'America/Santiago',
+    'Asia/Tehran',
+    'Pacific/Apia',
+    'America/Havana',
+    'Asia/Kolkata',
+    'UTC',
+  ];
+
+  it.each([
+    ['America/New_York', '2027-03-14'],
+    ['America/New_York', '2027-11-07'],
+    ['Europe/Berlin', '2027-10-31'],
+    ['Australia/Lord_Howe', '2027-04-04'],
+    ['America/Santiago', '2027-09-05'],
+    ['Pacific/Apia', '2011-12-30'],
+  ])("gives luxon's offset for every minute around %s %s", (zoneName, date) => {
+    const cached = zoneOf(zoneName)!;
+    const plain = new IANAZone(zoneName);
+    const day = parseDay(date)!;
+    for (let t = day - DAY_MS; t <= day + 2 * DAY_MS; t += MINUTE_MS) {
+      expect({ t, offset: cached.offset(t) }).toEqual({ t, offset: plain.offset(t) });
+    }
+  });
+
+  it("gives luxon's offset at random instants of random zones", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }), (zoneName, t) => {
+        expect(zoneOf(zoneName)!.offset(t)).toBe(new IANAZone(zoneName).offset(t));
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -28,6 +28,42 @@ const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const ZONE_NAME_RE = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/;
 
 /**
+ * Offsets per zone and UTC day: the offsets at the day's two ends and, when they differ, the one
+ * transition between them (NaN when the day holds more than one). tz rules do not change while the
+ * process runs, so entries never go stale; the map is simply emptied when it grows large.
+ */
+const offsetDays = new Map<string, readonly [number, number, number]>();
+const OFFSET_DAY_CACHE_LIMIT = 20_000;
+
+/**
+ * An IANA zone whose offsets come from {@link offsetDays}. luxon asks a zone for its offset on
+ * every DateTime it builds, moves or sets, and an IANAZone answers each one by formatting the
+ * instant with Intl (microseconds): planning a series' messages made hundreds of such calls. Two
+ * Intl readings per zone and day (a binary search on the few transition days) answer all the
+ * others by a comparison, with exactly the values luxon's own zone gives.
+ */
+export class CachedIANAZone extends IANAZone {
+  override offset(ts: number): number {
+    if (!Number.isFinite(ts)) return super.offset(ts);
+    const day = Math.floor(ts / DAY_MS) * DAY_MS;
+    const key = `${this.name}|${day}`;
+    let edges = offsetDays.get(key);
+    if (!edges) {
+      if (offsetDays.size >= OFFSET_DAY_CACHE_LIMIT) offsetDays.clear();
+      const before = super.offset(day);
+      const after = super.offset(day + DAY_MS);
+      const uncached = (t: number) => super.offset(t);
+      edges = [before, after, before === after ? NaN : singleTransition({ offset: uncached }, day, day + DAY_MS, before, after)];
+      offsetDays.set(key, edges);
+    }
+    const [before, after, transition] = edges;
+    if (before === after) return before;
+    if (Number.isNaN(transition)) return super.offset(ts);
+    return ts < transition ? before : after;
+  }
+}
+
+/**
  * Valid zones seen so far. luxon's `isValidZone` builds a new Intl formatter on every call (tens
  * of microseconds), too slow for a check on each availability query. Only valid names are kept,
  * so the cache stays bounded by the tz database however much junk callers send.
@@ -41,9 +77,25 @@ export function zoneOf(name: string): IANAZone | null {
   if (typeof name !== 'string' || !ZONE_NAME_RE.test(name) || !IANAZone.isValidZone(name)) {
     return null;
   }
-  const zone = IANAZone.create(name);
+  const zone = new CachedIANAZone(name);
   validZones.set(name, zone);
   return zone;
+}
+
+/**
+ * luxon's own rule (its `fixOffset`, behind `DateTime#set`, `#plus` and `#startOf`) for the
+ * instant of wall ms `localTs` given a guessed offset `o` (minutes): returns that instant and the
+ * offset luxon then reads the wall clock with. Replicated, not approximated, so arithmetic on
+ * wall ms gives exactly the instants the luxon calls it replaces gave, DST gaps included.
+ */
+export function fixOffset(zone: Pick<IANAZone, 'offset'>, localTs: number, o: number): [number, number] {
+  let utcGuess = localTs - o * MINUTE_MS;
+  const o2 = zone.offset(utcGuess);
+  if (o === o2) return [utcGuess, o];
+  utcGuess -= (o2 - o) * MINUTE_MS;
+  const o3 = zone.offset(utcGuess);
+  if (o2 === o3) return [utcGuess, o2];
+  return [localTs - Math.min(o2, o3) * MINUTE_MS, Math.max(o2, o3)];
 }
 
 /** Day number of a 'YYYY-MM-DD' calendar date, or null when malformed or not a real date. */
@@ -176,7 +228,7 @@ export function dayResolver(zone: IANAZone, dayMs: number): (minuteOfDay: number
  * The instant in (from, to] where the offset changes from `before` to `after`, when that is the
  * only change in the window; NaN otherwise. tzdb transitions fall on whole minutes.
  */
-function singleTransition(zone: IANAZone, from: number, to: number, before: number, after: number): number {
+function singleTransition(zone: Pick<IANAZone, 'offset'>, from: number, to: number, before: number, after: number): number {
   let lo = Math.floor(from / MINUTE_MS);
   let hi = Math.ceil(to / MINUTE_MS);
   while (hi - lo > 1) {

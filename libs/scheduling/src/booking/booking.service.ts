@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, In, QueryDeepPartialEntity } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import {
   ActiveBooking,
   addDays,
@@ -15,6 +15,7 @@ import {
 } from '@chairtime/domain';
 import { lockKeys, PG, pgCode, pgConstraint } from '@chairtime/persistence';
 import { Appointment, Clinic, VisitKind } from '../entities';
+import { txQuery } from './tx-query';
 import { CapacityLoader, loadVisitKind, visitKindSpec } from '../capacity/capacity-loader.service';
 import { AppointmentChange, AppointmentEvents } from './appointment-events';
 import { BookingConflict, BookOptions, ConflictReason, VisitRequest } from './booking.types';
@@ -36,6 +37,18 @@ export interface CancelOptions {
 const range = (from: Date, to: Date): string => `[${from.toISOString()},${to.toISOString()})`;
 
 /**
+ * The rows of a booking, one array per column ({@link BookingService} `insertAll`); version,
+ * flags, ride driver fields and timestamps take their defaults.
+ */
+const INSERT_SQL = `INSERT INTO appointment (id, clinic_id, patient_id, course_id, booking_id, sequence, kind, chair_id, clinician_shift_id,
+    starts_at, ends_at, chair_released_at, chair_time, visit_time, status, hold_expires_at, ride_status, created_by)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int[], $7::text[], $8::uuid[], $9::uuid[],
+    $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::tstzrange[], $14::tstzrange[], $15::text[], $16::timestamptz[],
+    $17::text[], $18::uuid[])
+  ON CONFLICT DO NOTHING
+  RETURNING id, version, created_at, updated_at`;
+
+/**
  * The ONE booking path: single visits, course series and moves all place visits here, inside the
  * caller's transaction, so every rule (grid, hours, chairs, nurse ratio, stagger, clinicians) is
  * checked the same way everywhere.
@@ -52,9 +65,16 @@ export class BookingService {
   /**
    * Places every request or none: all failures are collected and thrown together as
    * `DomainError('conflict', …, {conflicts})` naming each request's key. Must run inside the
-   * caller's transaction (it takes transaction-scoped locks).
+   * caller's transaction (it takes transaction-scoped locks). `knownKinds` are visit kinds the
+   * caller already read (a course booking reads its protocol's with the course): not read again.
    */
-  async bookVisits(em: EntityManager, clinic: Clinic, requests: VisitRequest[], opts: BookOptions): Promise<Appointment[]> {
+  async bookVisits(
+    em: EntityManager,
+    clinic: Clinic,
+    requests: VisitRequest[],
+    opts: BookOptions,
+    knownKinds: VisitKind[] = [],
+  ): Promise<Appointment[]> {
     if (requests.length === 0) return [];
     if (opts.status === 'held' && !opts.holdExpiresAt)
       throw new DomainError('validation', 'A hold needs an expiry', { path: 'holdExpiresAt' });
@@ -62,6 +82,7 @@ export class BookingService {
     const kinds = await this.kinds(
       em,
       requests.map((r) => r.kind),
+      knownKinds,
     );
     const dates = requests.map((r) => instantToLocal(r.startsAt.getTime(), clinic.timezone).date);
     // Listeners read what they need before the locks: under them, other bookings of these days wait.
@@ -103,8 +124,8 @@ export class BookingService {
     }
     if (conflicts.length > 0) throw conflictError(conflicts);
 
-    const rows = placed.map(({ request, kind, booking }) =>
-      em.getRepository(Appointment).create({
+    const rows: Appointment[] = placed.map(({ request, kind, booking }) =>
+      Object.assign(new Appointment(), {
         id: randomUUID(),
         clinicId: clinic.id,
         patientId: request.patientId,
@@ -222,7 +243,7 @@ export class BookingService {
       em,
       days.map((d) => `clinic-day:${clinic.id}:${d}`),
     );
-    const capacity = await this.capacity.load(em, clinic, days[0], days[days.length - 1], { excludeAppointmentIds: exclude });
+    const capacity = await this.capacity.loadDays(em, clinic, days, { excludeAppointmentIds: exclude });
     // The load already leaves expired holds out; the sweep (only when it saw some) takes their rows
     // out of the exclusion constraints' way. Only on the locked days, not the span between them.
     if (capacity.expiredHoldIds.length > 0) await this.sweep(em, clinic, days, capacity.expiredHoldIds);
@@ -242,7 +263,11 @@ export class BookingService {
     const chairIds = [...new Set(written.map((w) => w.row.chairId).filter((id): id is string => id !== null))];
     if (chairIds.length === 0) return;
     const inactive = new Set(
-      ((await em.query(`SELECT id FROM chair WHERE id = ANY($1::uuid[]) AND NOT active`, [chairIds])) as { id: string }[]).map((r) => r.id),
+      (
+        await txQuery<{ id: string }>(em, 'booking-inactive-chairs', 'SELECT id FROM chair WHERE id = ANY($1::uuid[]) AND NOT active', [
+          chairIds,
+        ])
+      ).map((r) => r.id),
     );
     const lost = written.filter((w) => w.row.chairId !== null && inactive.has(w.row.chairId));
     if (lost.length > 0) {
@@ -273,10 +298,13 @@ export class BookingService {
     );
   }
 
-  private async kinds(em: EntityManager, keys: string[]): Promise<Map<string, VisitKind>> {
+  private async kinds(em: EntityManager, keys: string[], known: VisitKind[]): Promise<Map<string, VisitKind>> {
     const unique = [...new Set(keys)];
-    const found = await em.getRepository(VisitKind).find({ where: { key: In(unique) } });
-    const map = new Map(found.map((k) => [k.key, k]));
+    const map = new Map(known.filter((k) => unique.includes(k.key)).map((k) => [k.key, k]));
+    const toRead = unique.filter((k) => !map.has(k));
+    if (toRead.length > 0) {
+      for (const k of await em.getRepository(VisitKind).find({ where: { key: In(toRead) } })) map.set(k.key, k);
+    }
     const missing = unique.find((k) => !map.has(k));
     if (missing !== undefined) throw new DomainError('validation', `Unknown visit kind '${missing.slice(0, 60)}'`, { path: 'kind' });
     return map;
@@ -286,19 +314,36 @@ export class BookingService {
    * Inserts every row in ONE statement. `ON CONFLICT DO NOTHING` lets the exclusion constraints
    * refuse rows without aborting the transaction (a multi-row insert that raised would not say
    * which row lost); the rows the database refused are returned. Ids are chosen here so the
-   * returned ids say which rows went in; version and timestamps come back from the database.
+   * returned ids say which rows went in; version and timestamps come back from the database. The
+   * rows travel as one array per column: the statement text is the same for any number of rows,
+   * so it is prepared once per connection.
    */
   private async insertAll(em: EntityManager, rows: Appointment[]): Promise<Appointment[]> {
-    const result = await em
-      .createQueryBuilder()
-      .insert()
-      .into(Appointment)
-      .values(rows as QueryDeepPartialEntity<Appointment>[])
-      .orIgnore()
-      .returning(['id', 'version', 'created_at', 'updated_at'])
-      .updateEntity(false)
-      .execute();
-    const inserted = new Map((result.raw as { id: string; version: number; created_at: Date; updated_at: Date }[]).map((r) => [r.id, r]));
+    const col = <T>(f: (a: Appointment) => T): T[] => rows.map(f);
+    const inserted = new Map(
+      (
+        await txQuery<{ id: string; version: number; created_at: Date; updated_at: Date }>(em, 'booking-insert-visits', INSERT_SQL, [
+          col((a) => a.id),
+          col((a) => a.clinicId),
+          col((a) => a.patientId),
+          col((a) => a.courseId),
+          col((a) => a.bookingId),
+          col((a) => a.sequence),
+          col((a) => a.kind),
+          col((a) => a.chairId),
+          col((a) => a.clinicianShiftId),
+          col((a) => a.startsAt),
+          col((a) => a.endsAt),
+          col((a) => a.chairReleasedAt),
+          col((a) => a.chairTime),
+          col((a) => a.visitTime),
+          col((a) => a.status),
+          col((a) => a.holdExpiresAt),
+          col((a) => a.rideStatus),
+          col((a) => a.createdBy),
+        ])
+      ).map((r) => [r.id, r]),
+    );
     const refused: Appointment[] = [];
     for (const row of rows) {
       const r = inserted.get(row.id);

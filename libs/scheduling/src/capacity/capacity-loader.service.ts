@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ACTIVE_STATUSES, addDays, CLOCK, Clock, ClinicCapacity, DomainError, resolveLocalTime, VisitKindSpec } from '@chairtime/domain';
 import { Clinic, VisitKind } from '../entities';
+import { txQuery } from '../booking/tx-query';
 
 /** What to leave out of the loaded bookings (a visit being moved must not block itself). */
 export interface CapacityLoadOptions {
@@ -38,9 +39,15 @@ const ms = (column: string): string => `(extract(epoch from ${column}) * 1000)::
  * of those days do not wait (six statements were six round trips there). Held visits come back
  * with their expiry whether or not it passed: the loader sorts them by the clock. Parameters:
  * $1 clinic, $2/$3 instant range, $4/$5 closure dates, $6 active statuses, $7 excluded
- * appointment ids.
+ * appointment ids; `onDays` adds $8/$9, the starts and ends of the only days whose rows count.
  */
-const CAPACITY_SQL = `SELECT
+function capacitySql(onDays: boolean): string {
+  // Rows overlapping one of the given days ([start, end) against each day's bounds).
+  const days = (start: string, end: string) =>
+    onDays
+      ? ` AND EXISTS (SELECT 1 FROM unnest($8::timestamptz[], $9::timestamptz[]) AS d(s, e) WHERE ${start} < d.e AND ${end} > d.s)`
+      : '';
+  return `SELECT
   (SELECT coalesce(json_agg(t ORDER BY t.weekday, t.opens), '[]') FROM (
      SELECT weekday, opens, closes FROM opening_hours WHERE clinic_id = $1) t) AS hours,
   (SELECT coalesce(json_agg(t), '[]') FROM (
@@ -50,10 +57,10 @@ const CAPACITY_SQL = `SELECT
      SELECT id, capabilities FROM chair WHERE clinic_id = $1 AND active) t) AS chairs,
   (SELECT coalesce(json_agg(t), '[]') FROM (
      SELECT chair_id, ${ms('starts_at')} AS starts_at, ${ms('ends_at')} AS ends_at
-     FROM chair_block WHERE clinic_id = $1 AND starts_at < $3 AND ends_at > $2) t) AS blocks,
+     FROM chair_block WHERE clinic_id = $1 AND starts_at < $3 AND ends_at > $2${days('starts_at', 'ends_at')}) t) AS blocks,
   (SELECT coalesce(json_agg(t), '[]') FROM (
      SELECT id, role, ${ms('starts_at')} AS starts_at, ${ms('ends_at')} AS ends_at
-     FROM staff_shift WHERE clinic_id = $1 AND starts_at < $3 AND ends_at > $2) t) AS shifts,
+     FROM staff_shift WHERE clinic_id = $1 AND starts_at < $3 AND ends_at > $2${days('starts_at', 'ends_at')}) t) AS shifts,
   (SELECT coalesce(json_agg(t), '[]') FROM (
      SELECT id, chair_id, clinician_shift_id, ${ms('starts_at')} AS starts_at, ${ms('ends_at')} AS ends_at,
             ${ms('chair_released_at')} AS chair_released_at,
@@ -61,7 +68,10 @@ const CAPACITY_SQL = `SELECT
      FROM appointment
      WHERE clinic_id = $1 AND starts_at < $3 AND chair_released_at > $2
        AND status = ANY($6::text[])
-       AND NOT (id = ANY($7::uuid[]))) t) AS bookings`;
+       AND NOT (id = ANY($7::uuid[]))${days('starts_at', 'chair_released_at')}) t) AS bookings`;
+}
+const CAPACITY_SQL = capacitySql(false);
+const CAPACITY_DAYS_SQL = capacitySql(true);
 
 /** The clinic fields the loader and {@link visitKindSpec} read (an entity or a lean row). */
 export type CapacityClinic = Pick<Clinic, 'id' | 'timezone' | 'settings'>;
@@ -131,7 +141,24 @@ export class CapacityLoader {
     return this.loadInstants(em, clinic, from, to, fromDate, toDate, opts);
   }
 
-  /** Capacity for rows touching the instant range [from, to); closures for the given local dates. */
+  /**
+   * Capacity for the clinic-local `days` only (sorted dates, not necessarily consecutive): rows
+   * overlapping one of those days, not the span between them. A booking checks starts on its
+   * locked days only, and a visit's chair time lies inside one opening interval of its own local
+   * date, so rows of other days cannot matter to it; a series spread over two weeks then loads
+   * (and parses, and scans) its six days, not fourteen.
+   */
+  async loadDays(em: EntityManager, clinic: CapacityClinic, days: string[], opts: CapacityLoadOptions = {}): Promise<LoadedCapacity> {
+    const bounds = days.map((d) => [
+      resolveLocalTime(d, '00:00', clinic.timezone).instant,
+      resolveLocalTime(addDays(d, 1), '00:00', clinic.timezone).instant,
+    ]);
+    const from = Math.min(...bounds.map((b) => b[0]));
+    const to = Math.max(...bounds.map((b) => b[1]));
+    return this.loadInstants(em, clinic, from, to, days[0], days[days.length - 1], opts, bounds);
+  }
+
+  /** Capacity for rows touching the instant range [from, to) (and `days`, when given); closures for the given local dates. */
   async loadInstants(
     em: EntityManager,
     clinic: CapacityClinic,
@@ -140,8 +167,9 @@ export class CapacityLoader {
     closuresFrom: string,
     closuresTo: string,
     opts: CapacityLoadOptions = {},
+    days?: number[][],
   ): Promise<LoadedCapacity> {
-    const rows = await em.query<CapacityRow[]>(CAPACITY_SQL, [
+    const params = [
       clinic.id,
       new Date(from),
       new Date(to),
@@ -149,7 +177,14 @@ export class CapacityLoader {
       closuresTo,
       [...ACTIVE_STATUSES],
       opts.excludeAppointmentIds ?? [],
-    ]);
+    ];
+    const rows = days
+      ? await txQuery<CapacityRow>(em, 'capacity-load-days', CAPACITY_DAYS_SQL, [
+          ...params,
+          days.map((d) => new Date(d[0])),
+          days.map((d) => new Date(d[1])),
+        ])
+      : await em.query<CapacityRow[]>(CAPACITY_SQL, params);
     const { hours, closures, chairs, blocks, shifts } = rows[0];
     const now = this.clock.now();
     const bookings: BookingRow[] = [];

@@ -1,0 +1,72 @@
+import type { CourseEndVisit } from '@chairtime/domain';
+import type { Patient } from '@chairtime/clinical/entities';
+import type { Course } from '@chairtime/courses/entities';
+import type { MessagePlan } from './entities';
+
+/*
+ * The statements of message planning on a booking's path (MessageSchedulerListener): plain
+ * parameterised SQL, prepared once per connection, answering JSON with the entities' field names.
+ */
+
+/** What planning reads of a patient: the zone, the contact preference and the consent (no names). */
+export type MessagePatient = Pick<Patient, 'id' | 'clinicId' | 'timezone' | 'contactPreference' | 'consent'>;
+export type PlanRow = Pick<MessagePlan, 'clinicId' | 'entries'>;
+export type CourseRow = Pick<Course, 'id' | 'clinicId' | 'patientId' | 'protocolKey' | 'protocolVersion' | 'status'>;
+
+/**
+ * The read-ahead of a booking in one statement, as JSON with the entities' field names: $1
+ * patients, $2 the clinic (its plan), $3 courses with their protocol version's rules.
+ */
+export const READ_AHEAD_SQL = `SELECT
+  (SELECT coalesce(json_agg(json_build_object('id', p.id, 'clinicId', p.clinic_id, 'timezone', p.timezone,
+            'contactPreference', p.contact_preference, 'consent', p.consent)), '[]')
+     FROM patient p WHERE p.id = ANY($1::uuid[])) AS patients,
+  (SELECT coalesce(json_agg(json_build_object('clinicId', mp.clinic_id, 'entries', mp.entries)), '[]')
+     FROM message_plan mp WHERE mp.clinic_id = $2) AS plans,
+  (SELECT coalesce(json_agg(json_build_object(
+            'course', json_build_object('id', c.id, 'clinicId', c.clinic_id, 'patientId', c.patient_id,
+              'protocolKey', c.protocol_key, 'protocolVersion', c.protocol_version, 'status', c.status),
+            'protocol', json_build_object('rules', pr.rules))), '[]')
+     FROM course c JOIN protocol pr ON pr.key = c.protocol_key AND pr.version = c.protocol_version
+     WHERE c.id = ANY($3::uuid[])) AS courses`;
+
+/** Epoch milliseconds of a timestamptz column (exact for whole milliseconds). */
+const ms = (column: string): string => `(extract(epoch from ${column}) * 1000)::float8`;
+
+/** A course's visits (for its end) and its pending course-end messages, as JSON; `$n` names the course. */
+const courseEndState = (n: number): string => `
+  (SELECT coalesce(json_agg(json_build_object('id', a.id, 'kind', a.kind, 'status', a.status,
+            'startsAt', ${ms('a.starts_at')}, 'chairReleasedAt', ${ms('a.chair_released_at')}, 'version', a.version)), '[]')
+     FROM appointment a WHERE a.course_id = $${n}) AS visits,
+  (SELECT coalesce(json_agg(json_build_object('appointmentId', m.appointment_id, 'kind', m.kind, 'offset', m."offset",
+            'plannedAt', ${ms('m.planned_at')}, 'sendAt', ${ms('m.send_at')})), '[]')
+     FROM message m WHERE m.course_id = $${n} AND m.anchor = 'course-end' AND m.status = 'scheduled') AS pending`;
+
+/** What `MessageSchedulerListener.planCourseEnd` reads of a course: its visits and its pending course-end messages. */
+export interface CourseEndState {
+  visits: CourseEndVisit[];
+  pending: { appointmentId: string; kind: string; offset: string; plannedAt: number; sendAt: number }[];
+}
+
+/** {@link CourseEndState} of course $1. */
+export const COURSE_END_STATE_SQL = `SELECT ${courseEndState(1)}`;
+
+/**
+ * Message rows and outbox jobs in one statement, one array per column, so the text is the same
+ * for any number of rows (prepared once per connection). Ids are chosen by the caller: the send
+ * jobs name their message. It also answers the {@link CourseEndState} of course $21 (none when
+ * null), read from the snapshot the statement starts with: that holds the visits the change wrote
+ * before and none of the rows inserted here (never course-end messages), so a series booking
+ * reads its course end without another round trip under its clinic-day locks.
+ */
+export const INSERT_SQL = `WITH m AS (
+    INSERT INTO message (id, clinic_id, patient_id, appointment_id, course_id, kind, channel, anchor, "offset",
+      planned_at, send_at, status, skip_reason, appointment_version)
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[],
+      $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::int[])),
+  o AS (
+    INSERT INTO outbox_entry (clinic_id, op, queue, job_name, job_id, payload, run_at)
+    SELECT j.clinic_id, 'add', j.queue, j.job_name, j.job_id, j.payload::jsonb, j.run_at
+    FROM unnest($15::uuid[], $16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[])
+      AS j(clinic_id, queue, job_name, job_id, payload, run_at))
+  SELECT ${courseEndState(21)}`;
