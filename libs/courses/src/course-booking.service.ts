@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, CLOCK, courseMachine, CourseStatus, DomainError, validateSeries } from '@chairtime/domain';
-import { inTransaction } from '@chairtime/persistence';
+import { inTransaction, txQuery } from '@chairtime/persistence';
 import { AuditService } from '@chairtime/audit';
 import { cancelJobs, enqueue, jobId, JobName } from '@chairtime/jobs';
 import { assertPatientScope } from '@chairtime/identity';
@@ -14,7 +14,6 @@ import {
   Clinic,
   ClinicSettings,
   toAppointmentResponse,
-  txQuery,
   VisitKind,
 } from '@chairtime/scheduling';
 import { Booking, Course } from './entities';

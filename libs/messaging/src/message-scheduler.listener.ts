@@ -13,7 +13,8 @@ import {
   scheduleMessages,
 } from '@chairtime/domain';
 import { JOB_QUEUE, JobName, OutboxJob, cancelJobs, jobId } from '@chairtime/jobs';
-import { AppointmentChange, AppointmentChangeHint, AppointmentChangeListener, AppointmentEvents, txQuery } from '@chairtime/scheduling';
+import { txQuery } from '@chairtime/persistence';
+import { AppointmentChange, AppointmentChangeHint, AppointmentChangeListener, AppointmentEvents } from '@chairtime/scheduling';
 import { Appointment, Clinic, DEFAULT_CLINIC_SETTINGS, VisitKind } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Course, ProtocolEntity } from '@chairtime/courses/entities';

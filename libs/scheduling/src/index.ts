@@ -15,4 +15,3 @@ export * from './appointments/appointment.service';
 export * from './appointments/appointment-input';
 export * from './paging';
 export * from './scheduling.module';
-export * from './booking/tx-query';

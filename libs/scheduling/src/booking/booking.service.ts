@@ -13,9 +13,8 @@ import {
   instantToLocal,
   resolveLocalTime,
 } from '@chairtime/domain';
-import { lockKeys, PG, pgCode, pgConstraint } from '@chairtime/persistence';
+import { lockKeys, PG, pgCode, pgConstraint, txQuery } from '@chairtime/persistence';
 import { Appointment, Clinic, VisitKind } from '../entities';
-import { txQuery } from './tx-query';
 import { CapacityLoader, loadVisitKind, visitKindSpec } from '../capacity/capacity-loader.service';
 import { AppointmentChange, AppointmentEvents } from './appointment-events';
 import { BookingConflict, BookOptions, ConflictReason, VisitRequest } from './booking.types';

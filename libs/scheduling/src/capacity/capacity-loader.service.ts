@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ACTIVE_STATUSES, addDays, CLOCK, Clock, ClinicCapacity, DomainError, resolveLocalTime, VisitKindSpec } from '@chairtime/domain';
+import { txQuery } from '@chairtime/persistence';
 import { Clinic, VisitKind } from '../entities';
-import { txQuery } from '../booking/tx-query';
 
 /** What to leave out of the loaded bookings (a visit being moved must not block itself). */
 export interface CapacityLoadOptions {
