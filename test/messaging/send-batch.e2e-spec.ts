@@ -70,7 +70,7 @@ describe('send-message: the jobs active at once share one load and one claim', (
     const spy = jest.spyOn(pool, 'query');
     try {
       await fn();
-      return spy.mock.calls.map(([q]) => (typeof q === 'object' && q && 'name' in q ? String(q.name) : 'unnamed'));
+      return spy.mock.calls.map((call) => (call as unknown[] as [{ name?: string }])[0]?.name ?? 'unnamed');
     } finally {
       spy.mockRestore();
     }
