@@ -20,7 +20,7 @@ import { AppProcess, cpuMsOf } from '../test/support/processes';
  *    transaction); then the worker's relay pushes every job to BullMQ. Reports seconds for both,
  *    the job count, and Redis used_memory delta per pending (delayed) job.
  * 2. Dispatch through the log channel: a burst of 5,000 messages due at one instant gives
- *    throughput (messages/s), the worker and Postgres CPU ms per message and (worker in-process)
+ *    throughput (messages/s), the worker, Postgres and Redis CPU ms per message and (worker in-process)
  *    the statements the worker sent per message; 300 messages a second for 10 s, below capacity,
  *    give lateness (sent_at − send_at) p50/p99 as patients would see it. CPU and statements are
  *    counted from when the due messages are written (relay and sends), not the writing itself.
@@ -41,6 +41,13 @@ const realClock: Clock = { now: () => Date.now() };
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+/** CPU ms Redis has used so far (all its clients: on a shared machine, others' work counts too). */
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1000;
 }
 
 async function pendingOutbox(ds: DataSource): Promise<number> {
@@ -117,9 +124,11 @@ export async function run(): Promise<Record<string, number>> {
     const cpuBefore = workerCpuMs();
     const pgBefore = await postgresCpuMs(ds);
     const statementsBefore = workerStatements;
+    const redisBefore = await redisCpuMs(redis);
     await waitFor(async () => (await sentCount(ds, burst.ids)) >= BURST, 600_000, 200);
     const cpuMsPerMessage = (workerCpuMs() - cpuBefore) / BURST;
     const statementsPerMessage = (workerStatements - statementsBefore) / BURST;
+    const redisCpuMsPerMessage = ((await redisCpuMs(redis)) - redisBefore) / BURST;
     const pgAfter = await postgresCpuMs(ds);
     let pgCpuMs = 0;
     for (const [pid, ms] of pgAfter) pgCpuMs += ms - (pgBefore.get(pid) ?? 0);
@@ -149,6 +158,7 @@ export async function run(): Promise<Record<string, number>> {
       burstLatenessP99Seconds: round(Number(b.p99)),
       workerCpuMsPerMessage: round(cpuMsPerMessage),
       postgresCpuMsPerMessage: round(pgCpuMs / BURST),
+      redisCpuMsPerMessage: round(redisCpuMsPerMessage),
       ...(WORKERS === 0 ? { workerStatementsPerMessage: round(statementsPerMessage) } : {}),
       steadyMessagesPerSecond: STEADY_RATE,
       steadyLatenessP50Seconds: round(Number(lat.p50)),
