@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { Clock } from '@chairtime/domain';
 import { buildDataSourceOptions } from '@chairtime/persistence';
 import { ENTITIES, MIGRATIONS } from '@chairtime/persistence/registry';
-import { enqueue, JobName } from '@chairtime/jobs';
+import { Client } from 'pg';
+import { enqueueMany, JobName } from '@chairtime/jobs';
 import { AppointmentEvents, Appointment } from '@chairtime/scheduling';
 import { MessageSchedulerListener, sendJobId } from '@chairtime/messaging';
 import { seedClinic, seedPatient } from '../test/support/scheduling-factories';
@@ -19,8 +20,10 @@ import { AppProcess, cpuMsOf } from '../test/support/processes';
  *    transaction); then the worker's relay pushes every job to BullMQ. Reports seconds for both,
  *    the job count, and Redis used_memory delta per pending (delayed) job.
  * 2. Dispatch through the log channel: a burst of 5,000 messages due at one instant gives
- *    throughput (messages/s); 300 messages a second for 10 s, below capacity, give lateness
- *    (sent_at − send_at) p50/p99 as patients would see it, and the worker CPU ms per message.
+ *    throughput (messages/s), the worker, Postgres and Redis CPU ms per message and (worker in-process)
+ *    the statements the worker sent per message; 300 messages a second for 10 s, below capacity,
+ *    give lateness (sent_at − send_at) p50/p99 as patients would see it. CPU and statements are
+ *    counted from when the due messages are written (relay and sends), not the writing itself.
  * MESSAGES_WORKERS=N runs N compiled worker processes (`dist/`) instead of the in-process one —
  * the product's scaling story; MESSAGES_VISITS shrinks part 1 for a quick dispatch comparison.
  */
@@ -38,6 +41,13 @@ const realClock: Clock = { now: () => Date.now() };
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+/** CPU ms Redis has used so far (all its clients: on a shared machine, others' work counts too). */
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1000;
 }
 
 async function pendingOutbox(ds: DataSource): Promise<number> {
@@ -110,11 +120,15 @@ export async function run(): Promise<Record<string, number>> {
     // second for STEADY_SECONDS, below capacity, for lateness — a burst's lateness only measures
     // its queue length.
     const visit = appts[0];
+    const burst = await dueMessages(ds, visit, clinic.id, BURST, 0);
     const cpuBefore = workerCpuMs();
     const pgBefore = await postgresCpuMs(ds);
-    const burst = await dueMessages(ds, visit, clinic.id, BURST, 0);
+    const statementsBefore = workerStatements;
+    const redisBefore = await redisCpuMs(redis);
     await waitFor(async () => (await sentCount(ds, burst.ids)) >= BURST, 600_000, 200);
     const cpuMsPerMessage = (workerCpuMs() - cpuBefore) / BURST;
+    const statementsPerMessage = (workerStatements - statementsBefore) / BURST;
+    const redisCpuMsPerMessage = ((await redisCpuMs(redis)) - redisBefore) / BURST;
     const pgAfter = await postgresCpuMs(ds);
     let pgCpuMs = 0;
     for (const [pid, ms] of pgAfter) pgCpuMs += ms - (pgBefore.get(pid) ?? 0);
@@ -144,6 +158,8 @@ export async function run(): Promise<Record<string, number>> {
       burstLatenessP99Seconds: round(Number(b.p99)),
       workerCpuMsPerMessage: round(cpuMsPerMessage),
       postgresCpuMsPerMessage: round(pgCpuMs / BURST),
+      redisCpuMsPerMessage: round(redisCpuMsPerMessage),
+      ...(WORKERS === 0 ? { workerStatementsPerMessage: round(statementsPerMessage) } : {}),
       steadyMessagesPerSecond: STEADY_RATE,
       steadyLatenessP50Seconds: round(Number(lat.p50)),
       steadyLatenessP99Seconds: round(Number(lat.p99)),
@@ -159,6 +175,17 @@ export async function run(): Promise<Record<string, number>> {
 const round = (n: number): number => Math.round(n * 100) / 100;
 
 let planned = 0;
+
+/**
+ * Statements sent by the in-process worker's connections (application_name `chairtime-worker`),
+ * counted where pg sends them; the benchmark's own connections are not counted.
+ */
+let workerStatements = 0;
+const clientQuery = Client.prototype.query;
+Client.prototype.query = function (this: Client & { connectionParameters?: { application_name?: string } }, ...args: unknown[]) {
+  if (this.connectionParameters?.application_name === 'chairtime-worker') workerStatements++;
+  return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof Client.prototype.query;
 
 /**
  * `count` reminder messages of `visit` with their send jobs, written like the listener writes
@@ -180,8 +207,13 @@ async function dueMessages(
     [clinicId, visit.patientId, visit.id, count, LEAD_MS, spreadMs, planned],
   );
   await ds.transaction(async (em) => {
-    for (const r of rows) {
-      await enqueue(em, { name: JobName.SendMessage, jobId: sendJobId(r.id), payload: { messageId: r.id }, runAt: r.send_at, clinicId });
+    for (let i = 0; i < rows.length; i += 1000) {
+      await enqueueMany(
+        em,
+        rows
+          .slice(i, i + 1000)
+          .map((r) => ({ name: JobName.SendMessage, jobId: sendJobId(r.id), payload: { messageId: r.id }, runAt: r.send_at, clinicId })),
+      );
     }
   });
   planned += count;

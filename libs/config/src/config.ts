@@ -206,7 +206,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     smtpFrom,
     sms,
     fallbackChannel: oneOf(env, 'FALLBACK_CHANNEL', ['log', 'email', 'sms'] as const, 'log'),
-    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 20, 1, 500),
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 64, 1, 500),
     throttleLimitPerMinute: integer(env, 'THROTTLE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     clockOffsetMs,
   };

@@ -5,3 +5,4 @@ export * from './queues.module';
 export * from './outbox';
 export * from './job-handler';
 export * from './redis-policy';
+export * from './coalescer';

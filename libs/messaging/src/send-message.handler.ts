@@ -3,15 +3,15 @@ import type { Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { CLOCK, Clock, MessageChannel, MessageKind, localDateAndTime, renderMessage } from '@chairtime/domain';
-import { JobHandler, JobName, JobPayloads } from '@chairtime/jobs';
+import { Coalescer, JobHandler, JobName, JobPayloads } from '@chairtime/jobs';
 import { Metrics } from '@chairtime/observability';
-import { preparedQuery } from '@chairtime/persistence';
 import { Message } from './entities';
 import { issueActionToken } from './action-tokens';
 import { messageActionUrl } from './message-links';
 import { SmsAccount, sendSms } from './sms-client';
 import { createMailTransport, sendEmail } from './email-client';
 import { visitCalendar } from './visit-calendar';
+import { Claim, SendRow, claimSend, claimSends, loadSend, loadSends } from './send-statements';
 
 /** Kinds whose email carries the visit's `.ics`: the booking and the reminders of that visit. */
 const CALENDAR_KINDS = new Set(['booking-confirmation', 'reminder', 'final-reminder']);
@@ -22,65 +22,6 @@ const LIVE = new Set(['booked', 'checked-in', 'vitals-hold', 'in-treatment', 'di
 /** The ledger key: one send per (visit|patient, kind, planned time, visit version). */
 export function ledgerKey(m: Pick<Message, 'appointmentId' | 'patientId' | 'kind' | 'plannedAt' | 'appointmentVersion'>): string {
   return [m.appointmentId ?? m.patientId, m.kind, m.plannedAt.toISOString(), m.appointmentVersion ?? 0].join('|');
-}
-
-/**
- * Everything one send needs, in ONE round trip: the message, its visit (if any), the patient's
- * contact details and consent, and the clinic. Plain rows, not entities — this is the hot path
- * of dispatch, where hydration cost more than the query. Read without a lock: the write that
- * follows ({@link CLAIM_SQL}) re-checks the message under its row lock.
- */
-const LOAD_SQL = `
-  SELECT m.id, m.status, m.kind, m.channel, m.planned_at, m.send_at, m.patient_id,
-         m.appointment_id, m.appointment_version, m.course_id,
-         a.status AS visit_status, a.starts_at, a.ends_at, a.version AS visit_version,
-         p.consent, p.phone, p.email, p.timezone AS patient_zone,
-         c.name AS clinic_name, c.timezone AS clinic_zone
-  FROM message m
-  JOIN patient p ON p.id = m.patient_id
-  JOIN clinic c ON c.id = m.clinic_id
-  LEFT JOIN appointment a ON a.id = m.appointment_id
-  WHERE m.id = $1`;
-
-/**
- * Claims the send in one atomic statement: locks the message if it is still `scheduled` (a
- * supersede — reschedule, cancel — that committed meanwhile makes this a no-op, because the lock
- * re-reads the row), inserts the send-ledger row, and updates the message only when the ledger
- * row is its own — new, or left by an earlier attempt that died after claiming. $4 = true marks
- * it sent at once (the log channel: nothing to call); otherwise the provider is called after and
- * {@link SendMessageHandler.deliver} marks it sent. One row updated = the send is ours to make.
- */
-const CLAIM_SQL = `
-  WITH m AS (SELECT id FROM message WHERE id = $1 AND status = 'scheduled' FOR UPDATE),
-       ins AS (INSERT INTO send_ledger (key, message_id) SELECT $2, id FROM m ON CONFLICT (key) DO NOTHING RETURNING message_id),
-       owner AS (SELECT message_id FROM ins UNION ALL SELECT message_id FROM send_ledger WHERE key = $2 LIMIT 1)
-  UPDATE message SET attempts = attempts + 1, rendered_body = $3,
-         status = CASE WHEN $4 THEN 'sent' ELSE status END,
-         sent_at = CASE WHEN $4 THEN $5::timestamptz ELSE sent_at END,
-         provider_id = CASE WHEN $4 THEN 'log:' || $2 ELSE provider_id END
-  WHERE id = (SELECT id FROM m) AND id = (SELECT message_id FROM owner)`;
-
-interface SendRow {
-  id: string;
-  status: string;
-  kind: string;
-  channel: string;
-  planned_at: Date;
-  send_at: Date;
-  patient_id: string;
-  appointment_id: string | null;
-  appointment_version: number | null;
-  course_id: string | null;
-  visit_status: string | null;
-  starts_at: Date | null;
-  ends_at: Date | null;
-  visit_version: number | null;
-  consent: Partial<Record<MessageChannel, boolean>> | null;
-  phone: string | null;
-  email: string | null;
-  patient_zone: string | null;
-  clinic_name: string;
-  clinic_zone: string;
 }
 
 type Outcome = 'sent' | 'skipped' | 'superseded' | 'noop';
@@ -100,8 +41,29 @@ interface SendResult {
 
 const noop = (outcome: Outcome, channel: string): SendResult => ({ outcome, channel, latenessMs: 0, sendAtMs: 0 });
 
+/** A message rendered and ready to claim, with what its provider call needs. */
+interface PreparedSend {
+  msg: SendRow;
+  claim: Claim;
+  transport: 'sms' | 'email' | 'log';
+  subject?: string;
+  sendAtMs: number;
+}
+
+const isPrepared = (x: SendResult | PreparedSend): x is PreparedSend => 'claim' in x;
+
+/** A promise's outcome as a value, so one message's failure does not end its batch. */
+const settle = <T>(p: Promise<T>): Promise<PromiseSettledResult<T>> =>
+  p.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  );
+
+/** Most messages one batch carries; the worker's message concurrency bounds it first. */
+const MAX_BATCH = 200;
+
 /**
- * Sends one message. Re-reads the message and its visit and claims it under a row lock: a
+ * Sends one message per job. Re-reads the message and its visit and claims it under a row lock: a
  * message no longer `scheduled` (superseded by a reschedule/cancel, or already sent by a
  * duplicate job) is left alone; a visit no longer live supersedes it. The `send_ledger` row is
  * inserted before the provider call — a duplicate (another job id, a retry) finds the key taken
@@ -110,6 +72,10 @@ const noop = (outcome: Outcome, channel: string): SendResult => ({ outcome, chan
  * SMS goes to the configured provider (Twilio shape) and email to the SMTP server, both after
  * the ledger commits; without a transport (or an address) the `log` channel records the SMS-safe
  * body on the row in the same atomic statement that writes the ledger.
+ *
+ * The jobs active at the same time (up to the worker's message concurrency) share their database
+ * work: one load and one claim statement per batch ({@link Coalescer}); each job still ends on
+ * its own — its own outcome, provider call, retry and metrics.
  */
 @Injectable()
 export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnModuleDestroy {
@@ -117,6 +83,8 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
   private readonly logger = new Logger(SendMessageHandler.name);
   /** One SMTP transport per worker, created on first use. */
   private mailer: Transporter | null = null;
+  /** Gathers the message ids of the jobs active at the same time into one load and one claim. */
+  private readonly sends = new Coalescer<string, SendResult>((ids) => this.sendBatch(ids), { maxBatch: MAX_BATCH, maxInFlight: 1 });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -130,7 +98,7 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
   }
 
   async handle(payload: JobPayloads[JobName.SendMessage]): Promise<void> {
-    let result = await this.send(payload.messageId);
+    let result = await this.sends.submit(payload.messageId);
     if (result.provider) result = await this.deliver(payload.messageId, result.provider, result);
     if (result.outcome === 'noop') return;
     this.metrics?.messagesSent.inc({ channel: result.channel, outcome: result.outcome });
@@ -184,13 +152,97 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
   }
 
   /**
-   * Two statements, no explicit transaction: load, then claim ({@link CLAIM_SQL}). Skips are
-   * single guarded updates. The row lock and the ledger's unique key keep every guarantee of a
-   * locked transaction at a third of the round trips. Both run as prepared statements: the
-   * Postgres side of a send was mostly parsing and planning them again for every message.
+   * Sends the messages of the jobs active at the same time: ONE load statement for all of them,
+   * then ONE claim statement ({@link claimSends}) for those to send — each message claimed on its
+   * own terms, with the same row lock and ledger key as a claim alone. A message the batch cannot
+   * handle alone ends alone: a rendering error fails only its job, and when a batch statement
+   * fails (one message's bad id or data, the database) every message is sent again on its own
+   * ({@link send}), so a failure stays with the message it belongs to. Duplicate ids (two jobs
+   * for one message) are sent once; the other job finds nothing to do, as it would a moment later.
+   */
+  private async sendBatch(ids: string[]): Promise<PromiseSettledResult<SendResult>[]> {
+    const unique = [...new Set(ids)];
+    let results: Map<string, PromiseSettledResult<SendResult>>;
+    try {
+      results = await this.sendMany(unique);
+    } catch {
+      results = new Map(await Promise.all(unique.map(async (id) => [id, await settle(this.send(id))] as const)));
+    }
+    const answered = new Set<string>();
+    return ids.map((id) => {
+      if (answered.has(id)) return { status: 'fulfilled', value: noop('noop', 'log') };
+      answered.add(id);
+      return results.get(id) ?? { status: 'rejected', reason: new Error(`no send result for message ${id}`) };
+    });
+  }
+
+  private async sendMany(ids: string[]): Promise<Map<string, PromiseSettledResult<SendResult>>> {
+    if (ids.length === 1) return new Map([[ids[0], await settle(this.send(ids[0]))]]);
+    const rows = await loadSends(this.dataSource, ids);
+    const plans = await Promise.all(ids.map((id) => settle(this.prepare(rows.get(id)))));
+    const results = new Map<string, PromiseSettledResult<SendResult>>();
+    const ready: PreparedSend[] = [];
+    ids.forEach((id, i) => {
+      const p = plans[i];
+      if (p.status === 'fulfilled' && isPrepared(p.value)) ready.push(p.value);
+      else results.set(id, p as PromiseSettledResult<SendResult>);
+    });
+    if (ready.length === 0) return results;
+    const now = this.clock.now();
+    const outcomes = await claimSends(
+      this.dataSource,
+      ready.map((p) => p.claim),
+      new Date(now),
+    );
+    await Promise.all(
+      ready.map(async (p) => {
+        const o = outcomes.get(p.claim.id);
+        // Not locked: another transaction held the row; claim it alone, waiting for that lock.
+        if (o?.locked) results.set(p.claim.id, { status: 'fulfilled', value: this.claimed(p, o.claimed, now) });
+        else results.set(p.claim.id, await settle(this.claimAlone(p)));
+      }),
+    );
+    return results;
+  }
+
+  /**
+   * One message alone: load, then claim — two statements, no explicit transaction. The row lock
+   * and the ledger's unique key keep every guarantee of a locked transaction.
    */
   private async send(messageId: string): Promise<SendResult> {
-    const [msg] = (await preparedQuery<SendRow>(this.dataSource, 'send-message-load', LOAD_SQL, [messageId])).rows;
+    const p = await this.prepare(await loadSend(this.dataSource, messageId));
+    return isPrepared(p) ? this.claimAlone(p) : p;
+  }
+
+  private async claimAlone(p: PreparedSend): Promise<SendResult> {
+    const now = this.clock.now();
+    return this.claimed(p, await claimSend(this.dataSource, p.claim, new Date(now)), now);
+  }
+
+  /** What a claim means: nothing (someone else's send), sent (log channel), or a provider call to make. */
+  private claimed(p: PreparedSend, claimed: boolean, now: number): SendResult {
+    const { msg, claim, transport, subject, sendAtMs } = p;
+    if (!claimed) return noop('noop', msg.channel);
+    if (transport === 'log') return { outcome: 'sent', channel: msg.channel, latenessMs: now - sendAtMs, sendAtMs };
+    const provider: ProviderSend =
+      transport === 'sms'
+        ? { channel: 'sms', key: claim.key, to: msg.phone as string, body: claim.body }
+        : {
+            channel: 'email',
+            key: claim.key,
+            to: msg.email as string,
+            subject: subject ?? '',
+            body: claim.body,
+            ics: this.calendarFor(msg),
+          };
+    return { outcome: 'sent', channel: msg.channel, latenessMs: 0, sendAtMs, provider };
+  }
+
+  /**
+   * Decides a loaded message: nothing to do (gone, no longer `scheduled`), ended without sending
+   * (a visit no longer live supersedes it; no consent skips it), or rendered and ready to claim.
+   */
+  private async prepare(msg: SendRow | undefined): Promise<SendResult | PreparedSend> {
     if (!msg || msg.status !== 'scheduled') return noop('noop', msg?.channel ?? 'log');
     if (msg.appointment_id && (msg.visit_status === null || !LIVE.has(msg.visit_status))) {
       return this.close(msg, 'superseded', null);
@@ -225,30 +277,14 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
       { clinicName: msg.clinic_name, ...localDateAndTime(at, zone), actionUrl },
       transport === 'email' ? 'email' : 'sms',
     );
-    const sendAtMs = msg.send_at.getTime();
     // The log channel (no transport configured, or no address) records what would be sent.
-    const now = this.clock.now();
-    const { rowCount: claimed } = await preparedQuery(this.dataSource, 'send-message-claim', CLAIM_SQL, [
-      msg.id,
-      key,
-      rendered.body,
-      transport === 'log',
-      new Date(now),
-    ]);
-    if (claimed === 0) return noop('noop', msg.channel);
-    if (transport === 'log') return { outcome: 'sent', channel: msg.channel, latenessMs: now - sendAtMs, sendAtMs };
-    const provider: ProviderSend =
-      transport === 'sms'
-        ? { channel: 'sms', key, to: msg.phone as string, body: rendered.body }
-        : {
-            channel: 'email',
-            key,
-            to: msg.email as string,
-            subject: rendered.subject ?? '',
-            body: rendered.body,
-            ics: this.calendarFor(msg),
-          };
-    return { outcome: 'sent', channel: msg.channel, latenessMs: 0, sendAtMs, provider };
+    return {
+      msg,
+      claim: { id: msg.id, key, body: rendered.body, logged: transport === 'log' },
+      transport,
+      subject: rendered.subject,
+      sendAtMs: msg.send_at.getTime(),
+    };
   }
 
   /** Ends a message without sending; a no-op when something else already moved it on. */
