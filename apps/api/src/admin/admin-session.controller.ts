@@ -6,7 +6,7 @@ import { DomainError } from '@chairtime/domain';
 import { AuditService } from '@chairtime/audit';
 import { AuthService, LoginThrottle, Public, RequestId, Role, TokenService } from '@chairtime/identity';
 import { LoginDto } from '../identity/auth.dto';
-import { ADMIN_COOKIE, ADMIN_COOKIE_PATH } from './admin-only.middleware';
+import { ADMIN_COOKIE, ADMIN_COOKIE_PATH, auditAdminRefusal } from './admin-only.middleware';
 import { ADMIN_QUEUES_ROUTE } from './admin-queues.route';
 
 const PAGE_HEADERS = { 'Cache-Control': 'no-store', 'Content-Type': 'text/html; charset=utf-8' };
@@ -63,19 +63,7 @@ export class AdminSessionController {
     // The browser session is the access token alone: the refresh session is of no use to it.
     if (principal) await this.auth.logout(principal, pair.refreshToken, { requestId });
     if (principal?.role !== Role.Admin) {
-      if (principal) {
-        await this.audit.record({
-          actorId: principal.userId,
-          actorRole: principal.role,
-          action: 'authz.denied',
-          resourceType: 'route',
-          resourceId: null,
-          clinicId: null,
-          requestId,
-          outcome: 'denied',
-          detail: 'POST /admin/session (role)',
-        });
-      }
+      if (principal) await auditAdminRefusal(this.audit, principal, requestId, 'POST /admin/session');
       return void res.redirect(303, '/admin/login?failed');
     }
     res.cookie(ADMIN_COOKIE, pair.accessToken, {
