@@ -10,12 +10,12 @@ import {
   QuietWindow,
   RepeatRule,
 } from '@chairtime/domain';
-import { JobName, enqueue } from '@chairtime/jobs';
+import { enqueue } from '@chairtime/jobs';
 import { CapacityLoader, loadVisitKind, visitKindSpec } from '@chairtime/scheduling';
 import { Clinic, DEFAULT_CLINIC_SETTINGS } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Message } from './entities';
-import { sendJobId } from './message-scheduler.listener';
+import { sendJob } from './send-job';
 import { loadCourseEnd } from './course-end';
 
 /** One offer a week at most: the +14 and +19 day check-ins may both signal the same relapse. */
@@ -102,13 +102,7 @@ export class BoosterOfferService {
       }),
     );
     if (msg.status !== 'scheduled') return;
-    await enqueue(em, {
-      name: JobName.SendMessage,
-      jobId: sendJobId(msg.id),
-      payload: { messageId: msg.id },
-      runAt: msg.sendAt,
-      clinicId: msg.clinicId,
-    });
+    await enqueue(em, sendJob(msg));
   }
 
   /** The patient's latest induction course (no repeat rule, not cancelled) and its end. */

@@ -1,6 +1,7 @@
 export * from './entities';
 export * from './message-plan.service';
 export * from './message-scheduler.listener';
+export * from './send-job';
 export * from './appointment-messages.service';
 export * from './send-message.handler';
 export * from './ride-check.handler';

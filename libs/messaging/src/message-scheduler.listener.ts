@@ -19,6 +19,7 @@ import { Appointment, Clinic, DEFAULT_CLINIC_SETTINGS, VisitKind } from '@chairt
 import { Patient } from '@chairtime/clinical/entities';
 import { Course, ProtocolEntity } from '@chairtime/courses/entities';
 import { Message, MessagePlan } from './entities';
+import { sendJob, sendJobId } from './send-job';
 import { ATTENDANCE_CONFIRMED_FLAG } from './message-links';
 import {
   COURSE_END_STATE_SQL,
@@ -47,13 +48,6 @@ interface ReadAhead {
 const SUPERSEDING = new Set(['rescheduled', 'cancelled', 'no-show', 'released', 'expired', 'confirmed', 'booked']);
 /** Changes after which the visit (if booked) gets a fresh set of messages. */
 const PLANNING = new Set(['booked', 'confirmed', 'rescheduled']);
-
-/**
- * The send job of a message: deterministic, so a re-relay of the same outbox row is a no-op. The
- * uuid is written in base64url (22 characters, not 36): the id is stored three times per pending
- * job in Redis (key, options, delayed set), and there are tens of thousands of them.
- */
-export const sendJobId = (messageId: string): string => `msg-${Buffer.from(messageId.replace(/-/g, ''), 'hex').toString('base64url')}`;
 
 /** Ride-home escalation stages and how long before the start each runs. */
 export const RIDE_STAGES = [
@@ -293,15 +287,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     jobs: OutboxJob[] = [],
     endOf: string | null = null,
   ): Promise<CourseEndState | null> {
-    for (const msg of rows.filter((r) => r.status === 'scheduled')) {
-      jobs.push({
-        name: JobName.SendMessage,
-        jobId: sendJobId(msg.id),
-        payload: { messageId: msg.id },
-        runAt: msg.sendAt,
-        clinicId: msg.clinicId,
-      });
-    }
+    for (const msg of rows.filter((r) => r.status === 'scheduled')) jobs.push(sendJob(msg));
     if (rows.length === 0 && jobs.length === 0) return null;
     const m = <T>(f: (r: Message) => T): T[] => rows.map(f);
     const j = <T>(f: (r: OutboxJob) => T): T[] => jobs.map(f);

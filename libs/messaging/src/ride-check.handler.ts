@@ -7,7 +7,7 @@ import { Appointment } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { TaskService } from '@chairtime/clinical';
 import { Message } from './entities';
-import { sendJobId } from './message-scheduler.listener';
+import { sendJob } from './send-job';
 
 /**
  * Ride-home escalation (DOMAIN.md). Re-reads the visit under a row lock and does nothing when it
@@ -68,13 +68,7 @@ export class RideCheckHandler implements JobHandler<JobName.RideCheck> {
         }),
       );
       if (consented) {
-        await enqueue(em, {
-          name: JobName.SendMessage,
-          jobId: sendJobId(msg.id),
-          payload: { messageId: msg.id },
-          runAt: now,
-          clinicId: appt.clinicId,
-        });
+        await enqueue(em, sendJob(msg));
       }
       return true;
     });

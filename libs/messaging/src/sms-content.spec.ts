@@ -1,6 +1,6 @@
 import { FORBIDDEN_SMS_WORDS, MESSAGE_KINDS, findForbiddenWords, localDateAndTime, renderMessage } from '@chairtime/domain';
 import { ledgerKey } from './send-message.handler';
-import { sendJobId } from './message-scheduler.listener';
+import { sendJobId } from './send-job';
 
 describe('what the SMS and email channels send', () => {
   const ctx = {

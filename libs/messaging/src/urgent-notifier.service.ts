@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CLOCK, Clock, MessageChannel } from '@chairtime/domain';
-import { JobName, enqueue } from '@chairtime/jobs';
+import { enqueue } from '@chairtime/jobs';
 import { PatientNotifier, UrgentPatientMessage } from '@chairtime/clinical';
 import { Patient } from '@chairtime/clinical/entities';
 import { Message } from './entities';
-import { sendJobId } from './message-scheduler.listener';
+import { sendJob } from './send-job';
 import { BoosterOfferService } from './booster-offer.service';
 
 /**
@@ -51,12 +51,6 @@ export class UrgentNotifierService implements PatientNotifier {
       }),
     );
     if (!consented) return;
-    await enqueue(em, {
-      name: JobName.SendMessage,
-      jobId: sendJobId(msg.id),
-      payload: { messageId: msg.id },
-      runAt: now,
-      clinicId: m.clinicId,
-    });
+    await enqueue(em, sendJob(msg));
   }
 }

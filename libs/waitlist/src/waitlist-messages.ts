@@ -1,10 +1,10 @@
 import { EntityManager, In } from 'typeorm';
 import { MessageChannel, QuietWindow, waitlistSendAt } from '@chairtime/domain';
-import { enqueue, JobName } from '@chairtime/jobs';
+import { enqueue } from '@chairtime/jobs';
 import { Clinic, DEFAULT_CLINIC_SETTINGS } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Message } from '@chairtime/messaging/entities';
-import { sendJobId } from '@chairtime/messaging';
+import { sendJob } from '@chairtime/messaging';
 
 /** What a waitlist message is about: a patient, their course, and the chair time offered. */
 export interface WaitlistMessage {
@@ -42,13 +42,7 @@ export async function writeWaitlistMessage(em: EntityManager, patient: Patient, 
     }),
   );
   if (consented) {
-    await enqueue(em, {
-      name: JobName.SendMessage,
-      jobId: sendJobId(message.id),
-      payload: { messageId: message.id },
-      runAt: message.sendAt,
-      clinicId: m.clinicId,
-    });
+    await enqueue(em, sendJob(message));
   }
   return message;
 }
