@@ -28,18 +28,6 @@ export interface BookSeriesRequest {
   hold?: boolean;
 }
 
-/**
- * Scope of course $1 (no lock: a replay must not wait) and, in the same statement, the claim of
- * idempotency key $2 of actor $3 for request hash $4 (see {@link IdempotencyService}): `key_id`
- * is the new key row, null when the key exists (then the service's claim says replay, mismatch
- * or in progress). A course out of the caller's scope is a 404 that rolls the claim back.
- */
-const PEEK_CLAIM_SQL = `WITH c AS (SELECT clinic_id, patient_id FROM course WHERE id = $1),
-  k AS (
-    INSERT INTO idempotency_key (clinic_id, key, actor, request_hash) SELECT clinic_id, $2, $3, $4 FROM c
-    ON CONFLICT (actor, key) DO NOTHING RETURNING id)
-  SELECT c.clinic_id, c.patient_id, (SELECT id FROM k) AS key_id FROM c`;
-
 /** What {@link CONTEXT_SQL} answers: the locked course with what booking it needs. */
 interface BookingContextRow {
   id: string;
@@ -129,25 +117,15 @@ export class CourseBookingService {
       let keyId: string | null = null;
       if (idempotencyKey !== null) {
         // The key is claimed before the course row lock, so a replay never waits on that lock.
-        const [peek] = await txQuery<{ clinic_id: string; patient_id: string; key_id: string | null }>(
-          em,
-          'course-book-peek-claim',
-          PEEK_CLAIM_SQL,
-          [courseId, idempotencyKey, actor.principal.userId, hash],
-        );
-        if (!peek) throw new DomainError('not-found', 'Course not found');
-        assertPatientScope(actor.principal, { id: peek.patient_id, clinicId: peek.clinic_id }, 'Course');
-        keyId = peek.key_id;
-        if (keyId === null) {
-          const claim = await this.idempotency.claim(em, {
-            clinicId: peek.clinic_id,
-            actor: actor.principal.userId,
-            key: idempotencyKey,
-            hash,
-          });
-          if (claim.kind === 'replay') return claim.response;
-          keyId = claim.id;
-        }
+        const peek = await loadCourse(em, actor.principal, courseId);
+        const claim = await this.idempotency.claim(em, {
+          clinicId: peek.clinicId,
+          actor: actor.principal.userId,
+          key: idempotencyKey,
+          hash,
+        });
+        if (claim.kind === 'replay') return claim.response;
+        keyId = claim.id;
       }
       // The course row lock serializes bookings of one course (two tabs booking the same course).
       // The clinic, the patient's REMS enrollment, the protocol's visit kind and whether a booking

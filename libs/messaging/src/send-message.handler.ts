@@ -197,7 +197,8 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
     await Promise.all(
       ready.map(async (p) => {
         const o = outcomes.get(p.claim.id);
-        // Not locked: another transaction held the row; claim it alone, waiting for that lock.
+        // Locked by the batch: its claim stands. Not locked (another transaction held the row, and
+        // the batch skips locked rows): claim it alone, waiting for that lock.
         if (o?.locked) results.set(p.claim.id, { status: 'fulfilled', value: this.claimed(p, o.claimed, now) });
         else results.set(p.claim.id, await settle(this.claimAlone(p)));
       }),
