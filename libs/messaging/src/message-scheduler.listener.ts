@@ -12,7 +12,7 @@ import {
   ScheduledMessage,
   scheduleMessages,
 } from '@chairtime/domain';
-import { JOB_QUEUE, JobName, OutboxJob, cancelJobs, jobId } from '@chairtime/jobs';
+import { JobName, OutboxJob, cancelJobs, jobId, outboxInsertParams } from '@chairtime/jobs';
 import { txQuery } from '@chairtime/persistence';
 import { AppointmentChange, AppointmentChangeHint, AppointmentChangeListener, AppointmentEvents } from '@chairtime/scheduling';
 import { Appointment, Clinic, DEFAULT_CLINIC_SETTINGS, VisitKind } from '@chairtime/scheduling/entities';
@@ -290,7 +290,6 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     for (const msg of rows.filter((r) => r.status === 'scheduled')) jobs.push(sendJob(msg));
     if (rows.length === 0 && jobs.length === 0) return null;
     const m = <T>(f: (r: Message) => T): T[] => rows.map(f);
-    const j = <T>(f: (r: OutboxJob) => T): T[] => jobs.map(f);
     const [state] = await txQuery<CourseEndState>(em, 'messages-insert', INSERT_SQL, [
       m((r) => r.id),
       m((r) => r.clinicId),
@@ -306,12 +305,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       m((r) => r.status),
       m((r) => r.skipReason),
       m((r) => r.appointmentVersion),
-      j((r) => r.clinicId ?? null),
-      j((r) => JOB_QUEUE[r.name]),
-      j((r) => r.name),
-      j((r) => r.jobId),
-      j((r) => JSON.stringify(r.payload)),
-      j((r) => r.runAt ?? null),
+      ...outboxInsertParams(jobs),
       endOf,
     ]);
     return endOf === null ? null : state;

@@ -1,6 +1,7 @@
 import type { CourseEndVisit } from '@chairtime/domain';
 import type { Patient } from '@chairtime/clinical/entities';
 import type { Course } from '@chairtime/courses/entities';
+import { outboxInsertSql } from '@chairtime/jobs';
 import type { MessagePlan } from './entities';
 
 /*
@@ -65,8 +66,5 @@ export const INSERT_SQL = `WITH m AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[],
       $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::int[])),
   o AS (
-    INSERT INTO outbox_entry (clinic_id, op, queue, job_name, job_id, payload, run_at)
-    SELECT j.clinic_id, 'add', j.queue, j.job_name, j.job_id, j.payload::jsonb, j.run_at
-    FROM unnest($15::uuid[], $16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[])
-      AS j(clinic_id, queue, job_name, job_id, payload, run_at))
+    ${outboxInsertSql(15)})
   SELECT ${courseEndState(21)}`;

@@ -37,6 +37,31 @@ export async function enqueueMany(em: EntityManager, jobs: OutboxJob[]): Promise
 }
 
 /**
+ * The same outbox rows as {@link enqueueMany}, as an INSERT to embed in a larger statement (a
+ * data-modifying WITH) that saves a round trip on a hot path. It reads six arrays, starting at
+ * parameter `$first`, in the order {@link outboxInsertParams} gives them.
+ */
+export const outboxInsertSql = (first: number): string => {
+  const p = (i: number): string => `$${first + i}`;
+  return `INSERT INTO outbox_entry (clinic_id, op, queue, job_name, job_id, payload, run_at)
+    SELECT j.clinic_id, 'add', j.queue, j.job_name, j.job_id, j.payload::jsonb, j.run_at
+    FROM unnest(${p(0)}::uuid[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::text[], ${p(5)}::timestamptz[])
+      AS j(clinic_id, queue, job_name, job_id, payload, run_at)`;
+};
+
+/** The six parameter arrays of {@link outboxInsertSql} for `jobs`. */
+export function outboxInsertParams(jobs: OutboxJob[]): unknown[] {
+  return [
+    jobs.map((j) => j.clinicId ?? null),
+    jobs.map((j) => JOB_QUEUE[j.name]),
+    jobs.map((j) => j.name),
+    jobs.map((j) => j.jobId),
+    jobs.map((j) => JSON.stringify(j.payload)),
+    jobs.map((j) => j.runAt ?? null),
+  ];
+}
+
+/**
  * Supersedes pending jobs: their outbox rows are closed (so the reconciler never revives them)
  * and a removal is queued for the relay. The handler still re-reads state before acting, because
  * a removal can race a job that is already running.
