@@ -10,6 +10,7 @@ import {
   isValidZone,
   isWallTimeInGap,
   localDateRange,
+  localDayBounds,
   localToInstant,
   resolveLocalTime,
 } from './local-time';
@@ -217,5 +218,19 @@ describe('instantToLocal against luxon', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('localDayBounds', () => {
+  it.each([
+    ['an ordinary day', NY, '2027-01-12', '2027-01-12T05:00:00Z', 24],
+    ['spring forward (23 hours)', NY, '2027-03-14', '2027-03-14T05:00:00Z', 23],
+    ['fall back (25 hours)', NY, '2027-11-07', '2027-11-07T04:00:00Z', 25],
+    ['Berlin spring forward', BERLIN, '2027-03-28', '2027-03-27T23:00:00Z', 23],
+    ['Berlin fall back', BERLIN, '2027-10-31', '2027-10-30T22:00:00Z', 25],
+  ])('%s: local midnight to the next local midnight', (_what, zone, date, start, hours) => {
+    const b = localDayBounds(date, zone);
+    expect(b.start).toBe(utc(start));
+    expect(b.end - b.start).toBe(hours * 60 * MINUTE);
   });
 });

@@ -71,6 +71,14 @@ export function resolveLocalTime(date: string, time: string, zone: string): { in
   return resolveChecked(date, time, zone);
 }
 
+/**
+ * The instants a clinic-local date begins and ends: local midnight to the next local midnight, so
+ * 23 or 25 hours on a DST-change day (a midnight in a gap resolves to where the gap ends).
+ */
+export function localDayBounds(date: string, zone: string): { start: number; end: number } {
+  return { start: resolveLocalTime(date, '00:00', zone).instant, end: resolveLocalTime(addDays(date, 1), '00:00', zone).instant };
+}
+
 /** Reads an instant on the wall clock of `zone`. Throws 'invalid-zone' for a bad zone. */
 export function instantToLocal(ms: number, zone: string): LocalTime {
   const z = requireZone(zone);

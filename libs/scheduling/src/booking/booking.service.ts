@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import {
+  localDayBounds,
   ActiveBooking,
-  addDays,
   appointmentMachine,
   checkStart,
   CLOCK,
@@ -11,7 +11,6 @@ import {
   ClinicCapacity,
   DomainError,
   instantToLocal,
-  resolveLocalTime,
 } from '@chairtime/domain';
 import { lockKeys, PG, pgCode, pgConstraint, txQuery } from '@chairtime/persistence';
 import { Appointment, Clinic, VisitKind } from '../entities';
@@ -277,10 +276,10 @@ export class BookingService {
   /** Cancels the expired holds among `ids` on the locked days and tells the listeners. */
   private async sweep(em: EntityManager, clinic: Clinic, days: string[], ids: string[]): Promise<void> {
     const now = new Date(this.clock.now());
-    const bounds = days.map((day) => ({
-      from: new Date(resolveLocalTime(day, '00:00', clinic.timezone).instant),
-      to: new Date(resolveLocalTime(addDays(day, 1), '00:00', clinic.timezone).instant),
-    }));
+    const bounds = days.map((day) => {
+      const { start, end } = localDayBounds(day, clinic.timezone);
+      return { from: new Date(start), to: new Date(end) };
+    });
     const [rows] = (await em.query(
       `UPDATE appointment SET status = 'cancelled', cancel_reason = 'hold-expired', cancelled_at = $2, version = version + 1, updated_at = $2
        WHERE id = ANY($5::uuid[]) AND clinic_id = $1 AND status = 'held' AND hold_expires_at <= $2

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ACTIVE_STATUSES, addDays, CLOCK, Clock, ClinicCapacity, DomainError, resolveLocalTime, VisitKindSpec } from '@chairtime/domain';
+import { localDayBounds, ACTIVE_STATUSES, CLOCK, Clock, ClinicCapacity, DomainError, VisitKindSpec } from '@chairtime/domain';
 import { txQuery } from '@chairtime/persistence';
 import { Clinic, VisitKind } from '../entities';
 
@@ -136,8 +136,8 @@ export class CapacityLoader {
     toDate: string,
     opts: CapacityLoadOptions = {},
   ): Promise<LoadedCapacity> {
-    const from = resolveLocalTime(fromDate, '00:00', clinic.timezone).instant;
-    const to = resolveLocalTime(addDays(toDate, 1), '00:00', clinic.timezone).instant;
+    const from = localDayBounds(fromDate, clinic.timezone).start;
+    const to = localDayBounds(toDate, clinic.timezone).end;
     return this.loadInstants(em, clinic, from, to, fromDate, toDate, opts);
   }
 
@@ -149,10 +149,10 @@ export class CapacityLoader {
    * (and parses, and scans) its six days, not fourteen.
    */
   async loadDays(em: EntityManager, clinic: CapacityClinic, days: string[], opts: CapacityLoadOptions = {}): Promise<LoadedCapacity> {
-    const bounds = days.map((d) => [
-      resolveLocalTime(d, '00:00', clinic.timezone).instant,
-      resolveLocalTime(addDays(d, 1), '00:00', clinic.timezone).instant,
-    ]);
+    const bounds = days.map((d) => {
+      const { start, end } = localDayBounds(d, clinic.timezone);
+      return [start, end];
+    });
     const from = Math.min(...bounds.map((b) => b[0]));
     const to = Math.max(...bounds.map((b) => b[1]));
     return this.loadInstants(em, clinic, from, to, days[0], days[days.length - 1], opts, bounds);

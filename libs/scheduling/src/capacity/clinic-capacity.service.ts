@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
+  localDayBounds,
   addDays,
   capacitySummary,
   CLOCK,
@@ -13,7 +14,6 @@ import {
   instantToLocal,
   isoWeekday,
   Protocol,
-  resolveLocalTime,
 } from '@chairtime/domain';
 import { assertClinicScope, Principal } from '@chairtime/identity';
 import { preparedQuery } from '@chairtime/persistence';
@@ -143,8 +143,9 @@ export class ClinicCapacityService {
     const date = requireDate(dateInput, 'date');
     const em = this.dataSource.manager;
     const clinic = await loadScopedClinic(em, principal, clinicId);
-    const dayStart = new Date(resolveLocalTime(date, '00:00', clinic.timezone).instant);
-    const dayEnd = new Date(resolveLocalTime(addDays(date, 1), '00:00', clinic.timezone).instant);
+    const bounds = localDayBounds(date, clinic.timezone);
+    const dayStart = new Date(bounds.start);
+    const dayEnd = new Date(bounds.end);
     const [chairs, appts, capacity] = await Promise.all([
       em.getRepository(Chair).find({ where: { clinicId }, order: { name: 'ASC', id: 'ASC' } }),
       em
