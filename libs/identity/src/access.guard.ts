@@ -46,17 +46,25 @@ export class AccessGuard implements CanActivate {
     throw new DomainError('forbidden', 'Your role cannot do this', { reason: 'role' });
   }
 
-  private async deny(req: AuthedRequest, principal: Principal | null, why: string): Promise<void> {
-    await this.audit.record({
-      actorId: principal?.userId ?? null,
-      actorRole: principal?.role ?? 'anonymous',
-      action: 'authz.denied',
-      resourceType: 'route',
-      resourceId: null,
-      clinicId: null,
-      requestId: req.id ?? null,
-      outcome: 'denied',
-      detail: `${req.method} ${req.route?.path ?? '?'} (${why})`,
-    });
+  private deny(req: AuthedRequest, principal: Principal | null, why: string): Promise<void> {
+    return auditDenied(this.audit, principal, req.id ?? null, `${req.method} ${req.route?.path ?? '?'} (${why})`);
   }
+}
+
+/**
+ * The audit row of a refused request (`authz.denied`), wherever the refusal happens: this guard,
+ * and the admin pages outside it. `detail` names the route and why, e.g. `GET /admin/queues (role)`.
+ */
+export function auditDenied(audit: AuditService, principal: Principal | null, requestId: string | null, detail: string): Promise<void> {
+  return audit.record({
+    actorId: principal?.userId ?? null,
+    actorRole: principal?.role ?? 'anonymous',
+    action: 'authz.denied',
+    resourceType: 'route',
+    resourceId: null,
+    clinicId: null,
+    requestId,
+    outcome: 'denied',
+    detail,
+  });
 }

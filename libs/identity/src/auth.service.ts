@@ -12,6 +12,7 @@ import { Role } from './access.decorators';
 import { PasswordService } from './password.service';
 import { TokenService } from './token.service';
 import { hashRefreshToken, newRefreshToken } from './refresh-tokens';
+import { auditDenied } from './access.guard';
 
 /** What login and refresh return (API.md "Auth and roles"). */
 export interface TokenPair {
@@ -137,6 +138,32 @@ export class AuthService {
   }
 
   /** Revokes the token's whole family. Answers the same whether or not the token was valid. */
+  /**
+   * A browser session for the admin pages (`detail` names the route, for the audit): signs in like
+   * {@link login} — same lock-out, audit and errors, except that wrong credentials answer null —
+   * and keeps the access token alone: the refresh session is revoked at once, so the session
+   * ends with the token. A non-admin's correct sign-in is audited as a refusal and answers null.
+   */
+  async adminBrowserSession(
+    email: string,
+    password: string,
+    ctx: AuthContext & { route: string },
+  ): Promise<{ accessToken: string; expiresIn: number } | null> {
+    let pair: TokenPair;
+    try {
+      pair = await this.login(email, password, ctx);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'unauthorized') return null;
+      throw error;
+    }
+    const principal = await this.tokens.verifyAccess(pair.accessToken);
+    if (!principal) return null;
+    await this.logout(principal, pair.refreshToken, ctx);
+    if (principal.role === Role.Admin) return { accessToken: pair.accessToken, expiresIn: pair.expiresIn };
+    await auditDenied(this.audit, principal, ctx.requestId, `${ctx.route} (role)`);
+    return null;
+  }
+
   async logout(principal: Principal, token: string, ctx: AuthContext): Promise<void> {
     const now = this.clock.now();
     await inTransaction(this.dataSource, async (em) => {

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError } from '@chairtime/domain';
 import { AuditService } from '@chairtime/audit';
-import { Principal, Role, TokenService } from '@chairtime/identity';
+import { auditDenied, Role, TokenService } from '@chairtime/identity';
 import { domainProblem } from '../http/problem.filter';
 
 /** The cookie a browser's admin session keeps its access token in (see AdminSessionController). */
@@ -21,21 +21,6 @@ function adminCookie(header: string | undefined): string | null {
     }
   }
   return null;
-}
-
-/** Audits a signed-in non-admin refused an admin page, as the access guard audits a role refusal. */
-export function auditAdminRefusal(audit: AuditService, principal: Principal, requestId: string | null, route: string): Promise<void> {
-  return audit.record({
-    actorId: principal.userId,
-    actorRole: principal.role,
-    action: 'authz.denied',
-    resourceType: 'route',
-    resourceId: null,
-    clinicId: null,
-    requestId,
-    outcome: 'denied',
-    detail: `${route} (role)`,
-  });
 }
 
 /**
@@ -59,7 +44,7 @@ export function adminOnly(tokens: TokenService, audit: AuditService) {
         : new DomainError('unauthorized', 'Sign in first', { reason: 'not-signed-in' });
     } else {
       refusal = new DomainError('forbidden', 'Your role cannot do this', { reason: 'role' });
-      await auditAdminRefusal(audit, principal, req.id ?? null, `${req.method} /admin/queues`);
+      await auditDenied(audit, principal, req.id ?? null, `${req.method} /admin/queues (role)`);
     }
     const body = domainProblem(refusal);
     res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
