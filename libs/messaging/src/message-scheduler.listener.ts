@@ -78,7 +78,9 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
   }
 
   /** Reads the patients, plan, courses and protocols a booking's messages need (clinic and kinds come with the hint), in one statement. */
-  async prepare(em: EntityManager, hint: AppointmentChangeHint): Promise<ReadAhead> {
+  async prepare(em: EntityManager, hint: AppointmentChangeHint): Promise<ReadAhead | undefined> {
+    // Held visits get no messages until the hold is confirmed: nothing to read ahead for them.
+    if (hint.status === 'held') return undefined;
     const [row] = await txQuery<{ patients: MessagePatient[]; plans: PlanRow[]; courses: ReadAhead['courses'] }>(
       em,
       'messages-read-ahead',

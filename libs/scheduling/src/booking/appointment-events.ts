@@ -27,6 +27,8 @@ export interface AppointmentChange {
 
 /** What a coming change list will touch, known before its rows are written (with the rows the caller already loaded). */
 export interface AppointmentChangeHint {
+  /** The status the new visits get: a hold's listeners may have nothing to prepare. */
+  status: 'booked' | 'held';
   clinic: Clinic;
   patientIds: string[];
   courseIds: string[];

@@ -85,6 +85,7 @@ export class BookingService {
     const dates = requests.map((r) => instantToLocal(r.startsAt.getTime(), clinic.timezone).date);
     // Listeners read what they need before the locks: under them, other bookings of these days wait.
     const prepared = await this.events.prepare(em, {
+      status: opts.status,
       clinic,
       patientIds: [...new Set(requests.map((r) => r.patientId))],
       courseIds: [...new Set(requests.flatMap((r) => (r.courseId ? [r.courseId] : [])))],
