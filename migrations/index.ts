@@ -10,6 +10,7 @@ import { FollowUps1796000001000 } from './1796000001000-FollowUps';
 import { Waitlist1796000002000 } from './1796000002000-Waitlist';
 import { CapacityVersion1796000003000 } from './1796000003000-CapacityVersion';
 import { BookingCancelled1796000004000 } from './1796000004000-BookingCancelled';
+import { RangeIndexes1796000005000 } from './1796000005000-RangeIndexes';
 
 /** Every migration, in order. Listed explicitly (not globbed) so the compiled apps find them. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Waitlist1796000002000,
   CapacityVersion1796000003000,
   BookingCancelled1796000004000,
+  RangeIndexes1796000005000,
 ];

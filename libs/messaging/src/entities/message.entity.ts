@@ -10,6 +10,7 @@ export type MessageStatus = 'scheduled' | 'sent' | 'skipped' | 'superseded' | 'f
 @Entity('message')
 @Index('message_appointment_idx', ['appointmentId'])
 @Index('message_pending_idx', ['sendAt'], { where: "status = 'scheduled'" })
+@Index('message_course_end_idx', ['courseId'], { where: "anchor = 'course-end'" })
 @Check('message_status', "status IN ('scheduled', 'sent', 'skipped', 'superseded', 'failed')")
 export class Message {
   @PrimaryGeneratedColumn('uuid')

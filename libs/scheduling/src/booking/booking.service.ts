@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import {
-  localDayBounds,
   ActiveBooking,
   appointmentMachine,
   checkStart,
@@ -11,10 +10,12 @@ import {
   ClinicCapacity,
   DomainError,
   instantToLocal,
+  VisitKindSpec,
+  visitTimes,
 } from '@chairtime/domain';
 import { lockKeys, PG, pgCode, pgConstraint, txQuery } from '@chairtime/persistence';
 import { Appointment, Clinic, VisitKind } from '../entities';
-import { CapacityLoader, loadVisitKind, visitKindSpec } from '../capacity/capacity-loader.service';
+import { CapacityLoader, InstantRange, loadVisitKind, tstzrange, visitKindSpec } from '../capacity/capacity-loader.service';
 import { AppointmentChange, AppointmentEvents } from './appointment-events';
 import { BookingConflict, BookOptions, ConflictReason, VisitRequest } from './booking.types';
 import { RescheduleGuards } from './reschedule-guards';
@@ -31,8 +32,6 @@ export interface CancelOptions {
   reason: string;
   actorId: string | null;
 }
-
-const range = (from: Date, to: Date): string => `[${from.toISOString()},${to.toISOString()})`;
 
 /**
  * The rows of a booking, one array per column ({@link BookingService} `insertAll`); version,
@@ -91,7 +90,9 @@ export class BookingService {
       courseIds: [...new Set(requests.flatMap((r) => (r.courseId ? [r.courseId] : [])))],
       kinds: [...kinds.values()],
     });
-    const capacity = await this.lockSweepLoad(em, clinic, dates, []);
+    // Each visit's chair time: every rule of a start check looks only at rows overlapping it.
+    const windows = requests.map((r) => chairWindow(visitKindSpec(kinds.get(r.kind) as VisitKind, clinic), r.startsAt.getTime()));
+    const capacity = await this.lockSweepLoad(em, clinic, dates, windows, []);
 
     const conflicts: BookingConflict[] = [];
     const placed: { request: VisitRequest; kind: VisitKind; booking: ActiveBooking }[] = [];
@@ -137,8 +138,8 @@ export class BookingService {
         startsAt: new Date(booking.start),
         endsAt: new Date(booking.end),
         chairReleasedAt: new Date(booking.chairReleasedAt),
-        chairTime: range(new Date(booking.start), new Date(booking.chairReleasedAt)),
-        visitTime: range(new Date(booking.start), new Date(booking.end)),
+        chairTime: tstzrange({ start: booking.start, end: booking.chairReleasedAt }),
+        visitTime: tstzrange({ start: booking.start, end: booking.end }),
         status: opts.status,
         holdExpiresAt: opts.status === 'held' ? (opts.holdExpiresAt ?? null) : null,
         rideStatus: kind.rideRequired ? 'unconfirmed' : 'not-required',
@@ -200,7 +201,7 @@ export class BookingService {
     const kind = await loadVisitKind(em, appt.kind);
     const zone = clinic.timezone;
     const dates = [instantToLocal(appt.startsAt.getTime(), zone).date, instantToLocal(newStart.getTime(), zone).date];
-    const capacity = await this.lockSweepLoad(em, clinic, dates, [appt.id]);
+    const capacity = await this.lockSweepLoad(em, clinic, dates, [chairWindow(visitKindSpec(kind, clinic), newStart.getTime())], [appt.id]);
     const key = appt.sequence ?? appt.id;
     const check = checkStart(
       capacity,
@@ -215,8 +216,8 @@ export class BookingService {
     appt.startsAt = newStart;
     appt.endsAt = new Date(check.times.end);
     appt.chairReleasedAt = new Date(check.times.chairReleasedAt);
-    appt.chairTime = range(appt.startsAt, appt.chairReleasedAt);
-    appt.visitTime = range(appt.startsAt, appt.endsAt);
+    appt.chairTime = tstzrange({ start: appt.startsAt.getTime(), end: appt.chairReleasedAt.getTime() });
+    appt.visitTime = tstzrange({ start: appt.startsAt.getTime(), end: appt.endsAt.getTime() });
     appt.chairId = kind.needsChair ? check.chairIds[0] : null;
     appt.clinicianShiftId = kind.needsClinician ? check.clinicianShiftIds[0] : null;
     appt.status = appointmentMachine.next(appt.status, 'reschedule');
@@ -228,7 +229,8 @@ export class BookingService {
   }
 
   /**
-   * Locks the clinic-days, loads their capacity and sweeps their expired holds.
+   * Locks the clinic-days, loads the capacity around the visits' chair times (`windows`, on those
+   * days) and sweeps the expired holds in them.
    *
    * Why a lock: the nurse ratio and the start stagger span many chairs, so no single exclusion
    * constraint can express them. The advisory lock serializes bookings of one clinic-day, so the
@@ -236,16 +238,22 @@ export class BookingService {
    * exclusion constraints remain the final guard for chairs, patients and clinicians, whatever
    * path wrote the row.
    */
-  private async lockSweepLoad(em: EntityManager, clinic: Clinic, dates: string[], exclude: string[]): Promise<ClinicCapacity> {
+  private async lockSweepLoad(
+    em: EntityManager,
+    clinic: Clinic,
+    dates: string[],
+    windows: InstantRange[],
+    exclude: string[],
+  ): Promise<ClinicCapacity> {
     const days = [...new Set(dates)].sort();
     await lockKeys(
       em,
       days.map((d) => `clinic-day:${clinic.id}:${d}`),
     );
-    const capacity = await this.capacity.loadDays(em, clinic, days, { excludeAppointmentIds: exclude });
+    const capacity = await this.capacity.loadRanges(em, clinic, windows, { excludeAppointmentIds: exclude });
     // The load already leaves expired holds out; the sweep (only when it saw some) takes their rows
-    // out of the exclusion constraints' way. Only on the locked days, not the span between them.
-    if (capacity.expiredHoldIds.length > 0) await this.sweep(em, clinic, days, capacity.expiredHoldIds);
+    // out of the exclusion constraints' way.
+    if (capacity.expiredHoldIds.length > 0) await this.sweep(em, clinic, windows, capacity.expiredHoldIds);
     return capacity;
   }
 
@@ -274,20 +282,15 @@ export class BookingService {
     }
   }
 
-  /** Cancels the expired holds among `ids` on the locked days and tells the listeners. */
-  private async sweep(em: EntityManager, clinic: Clinic, days: string[], ids: string[]): Promise<void> {
+  /** Cancels the expired holds among `ids` in the locked windows and tells the listeners. */
+  private async sweep(em: EntityManager, clinic: Clinic, windows: InstantRange[], ids: string[]): Promise<void> {
     const now = new Date(this.clock.now());
-    const bounds = days.map((day) => {
-      const { start, end } = localDayBounds(day, clinic.timezone);
-      return { from: new Date(start), to: new Date(end) };
-    });
     const [rows] = (await em.query(
       `UPDATE appointment SET status = 'cancelled', cancel_reason = 'hold-expired', cancelled_at = $2, version = version + 1, updated_at = $2
-       WHERE id = ANY($5::uuid[]) AND clinic_id = $1 AND status = 'held' AND hold_expires_at <= $2
-         AND EXISTS (SELECT 1 FROM unnest($3::timestamptz[], $4::timestamptz[]) AS d(day_start, day_end)
-                     WHERE starts_at < d.day_end AND chair_released_at > d.day_start)
+       WHERE id = ANY($4::uuid[]) AND clinic_id = $1 AND status = 'held' AND hold_expires_at <= $2
+         AND chair_time && ANY($3::tstzrange[])
        RETURNING id`,
-      [clinic.id, now, bounds.map((b) => b.from), bounds.map((b) => b.to), ids],
+      [clinic.id, now, windows.map(tstzrange), ids],
     )) as [{ id: string }[], number];
     if (rows.length === 0) return;
     const expired = await em.getRepository(Appointment).find({ where: { id: In(rows.map((r) => r.id)) } });
@@ -374,6 +377,12 @@ export class BookingService {
       return { key, startsAt: row.startsAt.toISOString(), reason };
     }
   }
+}
+
+/** The chair time of a visit of `kind` starting at `start` (its whole visit for kinds without a chair). */
+function chairWindow(kind: VisitKindSpec, start: number): InstantRange {
+  const times = visitTimes(kind, start);
+  return { start, end: times.chairReleasedAt };
 }
 
 function conflictError(conflicts: BookingConflict[]): DomainError {

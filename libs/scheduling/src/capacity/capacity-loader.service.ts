@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { localDayBounds, ACTIVE_STATUSES, CLOCK, Clock, ClinicCapacity, DomainError, VisitKindSpec } from '@chairtime/domain';
+import {
+  localDayBounds,
+  instantToLocal,
+  ACTIVE_STATUSES,
+  CLOCK,
+  Clock,
+  ClinicCapacity,
+  DomainError,
+  VisitKindSpec,
+} from '@chairtime/domain';
 import { txQuery } from '@chairtime/persistence';
 import { Clinic, VisitKind } from '../entities';
 
@@ -25,7 +34,7 @@ interface CapacityRow {
   hours: { weekday: number; opens: string; closes: string }[];
   closures: { start_date: string; end_date: string }[];
   chairs: { id: string; capabilities: string[] }[];
-  blocks: { chair_id: string; starts_at: number; ends_at: number }[];
+  blocks: { id: string; chair_id: string; starts_at: number; ends_at: number }[];
   shifts: { id: string; role: 'nurse' | 'clinician'; starts_at: number; ends_at: number }[];
   bookings: BookingRow[];
 }
@@ -33,45 +42,52 @@ interface CapacityRow {
 /** Epoch milliseconds of a timestamptz column as float8 (exact in JSON for whole milliseconds). */
 const ms = (column: string): string => `(extract(epoch from ${column}) * 1000)::float8`;
 
+/** The statuses that hold capacity, as SQL literals: the same predicate as the partial GiST index on chair time. */
+const ACTIVE_SQL = ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ');
+
 /**
  * Every part of a clinic's capacity in ONE statement, each as a JSON array: a series booking
  * loads it while holding its clinic-day locks, so each round trip saved is time other bookings
- * of those days do not wait (six statements were six round trips there). Held visits come back
- * with their expiry whether or not it passed: the loader sorts them by the clock. Parameters:
- * $1 clinic, $2/$3 instant range, $4/$5 closure dates, $6 active statuses, $7 excluded
- * appointment ids; `onDays` adds $8/$9, the starts and ends of the only days whose rows count.
+ * of those days do not wait. Blocks, shifts and visits are the rows overlapping one of the
+ * instant ranges $2, each range searched on its own through a GiST index on the clinic and the
+ * row's time range (migration RangeIndexes): the cost follows the rows in the ranges, not
+ * the clinic's history, whatever the table statistics say (`&& ANY(ranges)` left the ranges out
+ * of the index condition in a generic plan on fresh statistics). A row overlapping two ranges
+ * comes back twice; the loader keeps one.
+ * Held visits come back with their expiry whether or not it passed: the loader sorts them by the
+ * clock. Parameters: $1 clinic, $2 instant ranges (tstzrange[]), $3/$4 closure dates, $5
+ * excluded appointment ids.
  */
-function capacitySql(onDays: boolean): string {
-  // Rows overlapping one of the given days ([start, end) against each day's bounds).
-  const days = (start: string, end: string) =>
-    onDays
-      ? ` AND EXISTS (SELECT 1 FROM unnest($8::timestamptz[], $9::timestamptz[]) AS d(s, e) WHERE ${start} < d.e AND ${end} > d.s)`
-      : '';
-  return `SELECT
+const CAPACITY_SQL = `SELECT
   (SELECT coalesce(json_agg(t ORDER BY t.weekday, t.opens), '[]') FROM (
      SELECT weekday, opens, closes FROM opening_hours WHERE clinic_id = $1) t) AS hours,
   (SELECT coalesce(json_agg(t), '[]') FROM (
      SELECT to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date
-     FROM closure WHERE clinic_id = $1 AND end_date >= $4::date AND start_date <= $5::date) t) AS closures,
+     FROM closure WHERE clinic_id = $1 AND end_date >= $3::date AND start_date <= $4::date) t) AS closures,
   (SELECT coalesce(json_agg(t ORDER BY t.id), '[]') FROM (
      SELECT id, capabilities FROM chair WHERE clinic_id = $1 AND active) t) AS chairs,
-  (SELECT coalesce(json_agg(t), '[]') FROM (
-     SELECT chair_id, ${ms('starts_at')} AS starts_at, ${ms('ends_at')} AS ends_at
-     FROM chair_block WHERE clinic_id = $1 AND starts_at < $3 AND ends_at > $2${days('starts_at', 'ends_at')}) t) AS blocks,
-  (SELECT coalesce(json_agg(t), '[]') FROM (
+  (SELECT coalesce(json_agg(t), '[]') FROM unnest($2::tstzrange[]) AS w(r) CROSS JOIN LATERAL (
+     SELECT id, chair_id, ${ms('starts_at')} AS starts_at, ${ms('ends_at')} AS ends_at
+     FROM chair_block WHERE clinic_id = $1 AND tstzrange(starts_at, ends_at, '[)') && w.r) t) AS blocks,
+  (SELECT coalesce(json_agg(t), '[]') FROM unnest($2::tstzrange[]) AS w(r) CROSS JOIN LATERAL (
      SELECT id, role, ${ms('starts_at')} AS starts_at, ${ms('ends_at')} AS ends_at
-     FROM staff_shift WHERE clinic_id = $1 AND starts_at < $3 AND ends_at > $2${days('starts_at', 'ends_at')}) t) AS shifts,
-  (SELECT coalesce(json_agg(t), '[]') FROM (
+     FROM staff_shift WHERE clinic_id = $1 AND tstzrange(starts_at, ends_at, '[)') && w.r) t) AS shifts,
+  (SELECT coalesce(json_agg(t), '[]') FROM unnest($2::tstzrange[]) AS w(r) CROSS JOIN LATERAL (
      SELECT id, chair_id, clinician_shift_id, ${ms('starts_at')} AS starts_at, ${ms('ends_at')} AS ends_at,
             ${ms('chair_released_at')} AS chair_released_at,
             CASE WHEN status = 'held' THEN ${ms('hold_expires_at')} END AS hold_expires_at
      FROM appointment
-     WHERE clinic_id = $1 AND starts_at < $3 AND chair_released_at > $2
-       AND status = ANY($6::text[])
-       AND NOT (id = ANY($7::uuid[]))${days('starts_at', 'chair_released_at')}) t) AS bookings`;
+     WHERE clinic_id = $1 AND chair_time && w.r AND status IN (${ACTIVE_SQL})
+       AND NOT (id = ANY($5::uuid[]))) t) AS bookings`;
+
+/** A half-open instant range [start, end) in epoch milliseconds. */
+export interface InstantRange {
+  start: number;
+  end: number;
 }
-const CAPACITY_SQL = capacitySql(false);
-const CAPACITY_DAYS_SQL = capacitySql(true);
+
+/** `[start,end)` as a tstzrange literal. */
+export const tstzrange = (r: InstantRange): string => `[${new Date(r.start).toISOString()},${new Date(r.end).toISOString()})`;
 
 /** The clinic fields the loader and {@link visitKindSpec} read (an entity or a lean row). */
 export type CapacityClinic = Pick<Clinic, 'id' | 'timezone' | 'settings'>;
@@ -138,59 +154,51 @@ export class CapacityLoader {
   ): Promise<LoadedCapacity> {
     const from = localDayBounds(fromDate, clinic.timezone).start;
     const to = localDayBounds(toDate, clinic.timezone).end;
-    return this.loadInstants(em, clinic, from, to, fromDate, toDate, opts);
+    return this.loadInstants(em, clinic, [{ start: from, end: to }], fromDate, toDate, opts);
   }
 
   /**
-   * Capacity for the clinic-local `days` only (sorted dates, not necessarily consecutive): rows
-   * overlapping one of those days, not the span between them. A booking checks starts on its
-   * locked days only, and a visit's chair time lies inside one opening interval of its own local
-   * date, so rows of other days cannot matter to it; a series spread over two weeks then loads
-   * (and parses, and scans) its six days, not fourteen.
+   * Capacity for what can matter to visits in the given instant ranges (a booking passes each
+   * visit's chair time): the blocks, shifts and visits overlapping one of them, with closures of
+   * their local dates. Every rule of a start check looks only at rows overlapping the visit's
+   * chair time, so a series loads the few rows around its six visits, not six whole days.
    */
-  async loadDays(em: EntityManager, clinic: CapacityClinic, days: string[], opts: CapacityLoadOptions = {}): Promise<LoadedCapacity> {
-    const bounds = days.map((d) => {
-      const { start, end } = localDayBounds(d, clinic.timezone);
-      return [start, end];
-    });
-    const from = Math.min(...bounds.map((b) => b[0]));
-    const to = Math.max(...bounds.map((b) => b[1]));
-    return this.loadInstants(em, clinic, from, to, days[0], days[days.length - 1], opts, bounds);
-  }
-
-  /** Capacity for rows touching the instant range [from, to) (and `days`, when given); closures for the given local dates. */
-  async loadInstants(
+  async loadRanges(
     em: EntityManager,
     clinic: CapacityClinic,
-    from: number,
-    to: number,
+    ranges: InstantRange[],
+    opts: CapacityLoadOptions = {},
+  ): Promise<LoadedCapacity> {
+    const dates = ranges
+      .flatMap((r) => [instantToLocal(r.start, clinic.timezone).date, instantToLocal(r.end - 1, clinic.timezone).date])
+      .sort();
+    return this.loadInstants(em, clinic, ranges, dates[0], dates[dates.length - 1], opts);
+  }
+
+  /** Capacity for rows touching one of the instant `ranges`; closures for the given local dates. */
+  private async loadInstants(
+    em: EntityManager,
+    clinic: CapacityClinic,
+    ranges: InstantRange[],
     closuresFrom: string,
     closuresTo: string,
     opts: CapacityLoadOptions = {},
-    days?: number[][],
   ): Promise<LoadedCapacity> {
-    const params = [
+    const rows = await txQuery<CapacityRow>(em, 'capacity-load', CAPACITY_SQL, [
       clinic.id,
-      new Date(from),
-      new Date(to),
+      ranges.map(tstzrange),
       closuresFrom,
       closuresTo,
-      [...ACTIVE_STATUSES],
       opts.excludeAppointmentIds ?? [],
-    ];
-    const rows = days
-      ? await txQuery<CapacityRow>(em, 'capacity-load-days', CAPACITY_DAYS_SQL, [
-          ...params,
-          days.map((d) => new Date(d[0])),
-          days.map((d) => new Date(d[1])),
-        ])
-      : await em.query<CapacityRow[]>(CAPACITY_SQL, params);
-    const { hours, closures, chairs, blocks, shifts } = rows[0];
+    ]);
+    const { hours, closures, chairs } = rows[0];
+    const blocks = uniqueById(rows[0].blocks);
+    const shifts = uniqueById(rows[0].shifts);
     const now = this.clock.now();
     const bookings: BookingRow[] = [];
     const expiredHoldIds: string[] = [];
     let firstHoldExpiry = Number.POSITIVE_INFINITY;
-    for (const b of rows[0].bookings) {
+    for (const b of uniqueById(rows[0].bookings)) {
       if (b.hold_expires_at === null) bookings.push(b);
       else if (b.hold_expires_at <= now) expiredHoldIds.push(b.id);
       else {
@@ -219,4 +227,11 @@ export class CapacityLoader {
       })),
     };
   }
+}
+
+/** The rows with distinct ids, first occurrence kept (a row overlapping two loaded ranges comes twice). */
+function uniqueById<T extends { id: string }>(rows: T[]): T[] {
+  if (rows.length < 2) return rows;
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
 }

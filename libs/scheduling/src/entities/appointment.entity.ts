@@ -33,6 +33,9 @@ export type RideStatus = 'unconfirmed' | 'confirmed' | 'rideshare' | 'needs-help
 @Index('appointment_patient_start_idx', ['patientId', 'startsAt'])
 @Index('appointment_course_idx', ['courseId', 'sequence'])
 @Index('appointment_hold_expiry_idx', ['holdExpiresAt'], { where: "status = 'held'" })
+// GiST on (clinic_id, chair_time) for active visits: capacity loads find the visits overlapping
+// their time ranges with it. Written in migration RangeIndexes (TypeORM declares no GiST).
+@Index('appointment_clinic_chair_time_idx', { synchronize: false })
 @Check(
   'appointment_status',
   "status IN ('held', 'booked', 'checked-in', 'vitals-hold', 'in-treatment', 'discharged', 'cancelled', 'no-show')",
