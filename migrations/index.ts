@@ -11,6 +11,7 @@ import { Waitlist1796000002000 } from './1796000002000-Waitlist';
 import { CapacityVersion1796000003000 } from './1796000003000-CapacityVersion';
 import { BookingCancelled1796000004000 } from './1796000004000-BookingCancelled';
 import { RangeIndexes1796000005000 } from './1796000005000-RangeIndexes';
+import { CapacityBumpOnce1796000006000 } from './1796000006000-CapacityBumpOnce';
 
 /** Every migration, in order. Listed explicitly (not globbed) so the compiled apps find them. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CapacityVersion1796000003000,
   BookingCancelled1796000004000,
   RangeIndexes1796000005000,
+  CapacityBumpOnce1796000006000,
 ];

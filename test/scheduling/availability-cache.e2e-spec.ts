@@ -204,6 +204,27 @@ describe('availability cache (real Postgres, frozen clock)', () => {
     expect(await bumps(() => ds.query("UPDATE appointment SET status = 'cancelled' WHERE id = $1", [id]))).toBe(true);
   });
 
+  it('a transaction bumps the version once per clinic it changed, however many rows, and each commit bumps again', async () => {
+    const v = await version();
+    const patient = await seedPatient(ds, clinic.id);
+    await ds.transaction(async (em) => {
+      for (const hour of ['08:00', '10:00', '12:00']) {
+        const startsAt = at('2027-03-07', hour);
+        await em.query(
+          `INSERT INTO appointment (clinic_id, patient_id, kind, chair_id, starts_at, ends_at, chair_released_at, chair_time, visit_time, status)
+           VALUES ($1, $2, 'iv-infusion', $3, $4::timestamptz, $4::timestamptz + interval '80 minutes', $4::timestamptz + interval '90 minutes',
+                   tstzrange($4::timestamptz, $4::timestamptz + interval '90 minutes', '[)'), tstzrange($4::timestamptz, $4::timestamptz + interval '80 minutes', '[)'),
+                   'booked')`,
+          [clinic.id, patient, clinic.chairIds[0], startsAt],
+        );
+      }
+      await em.query(`UPDATE appointment SET status = 'cancelled' WHERE clinic_id = $1 AND patient_id = $2`, [clinic.id, patient]);
+    });
+    expect(await version()).toBe(v + 1);
+    await ds.query(`DELETE FROM appointment WHERE patient_id = $1`, [patient]);
+    expect(await version()).toBe(v + 2);
+  });
+
   it('a settings change reshapes the cached grid at once', async () => {
     const quarter = at(DAY, '16:15');
     expect(await offered(quarter)).toBe(true);
