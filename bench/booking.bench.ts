@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { Role } from '@chairtime/identity';
 import { bearer } from '../test/support/auth';
 import { newClinic, startCoursesApi } from '../test/support/courses-factories';
 import { blocksFor, layoutDays, SeriesLayout, seriesVisits } from './support/series-layout';
+import { seedHistory } from './support/history';
+import { postgresCpuMs, postgresCpuSince } from './support/postgres-cpu';
 import { pct } from './support/stats';
 import { servingApi } from './support/serving-api';
 
@@ -45,6 +48,8 @@ const ZONE = 'UTC';
 const FIRST_MONDAY = '2027-03-01';
 const API_PORT = 3950;
 const BLOCKS = blocksFor(SERIES, CHAIRS);
+/** Days of past visits each clinic has (two per chair per day) before the booked weeks. */
+const HISTORY_DAYS = 60;
 
 /** Counts statements the in-process app sends to Postgres (every query goes through pg's Client). */
 function countQueries(): { count: () => number; stop: () => void } {
@@ -96,6 +101,10 @@ interface Window {
   failed: number;
   firstFailure?: string;
   cpuPerSeries: number;
+  /** CPU ms of this process per request, when the API runs in its own (the load generator alone). */
+  loadGenCpuPerSeries: number | null;
+  /** CPU ms of the Postgres backends serving the API per request. */
+  pgCpuPerSeries: number;
   roundTrips: number | null;
 }
 
@@ -131,6 +140,7 @@ async function bookWindow(
        SELECT $1, p.id, 'iv-induction', 1, 'draft' FROM p RETURNING id`,
       [clinic.id, Math.ceil(SERIES / clinics)],
     );
+    await seedHistory(ds, clinic.id, clinic.chairIds, FIRST_MONDAY, HISTORY_DAYS);
     seeded.push({
       clinicId: clinic.id,
       layout: { chairIds: clinic.chairIds, firstMonday: FIRST_MONDAY, blocks: BLOCKS, zone: ZONE },
@@ -146,6 +156,8 @@ async function bookWindow(
   const latencies: number[] = [];
   const queries = pid === undefined ? countQueries() : null;
   const stopProfile = await profileWindow();
+  const pgBefore = await postgresCpuMs(ds, 'chairtime-api');
+  const loadBefore = pid === undefined ? null : cpuMs(undefined);
   const cpuBefore = cpuMs(pid);
   const started = performance.now();
   const deadline = started + DURATION_MS;
@@ -155,12 +167,8 @@ async function bookWindow(
       const { layout, courses } = seeded[s % clinics];
       const n = Math.floor(s / clinics);
       const t0 = performance.now();
-      const res = await fetch(`${url}/v1/courses/${courses[n].id}/bookings`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: auth },
-        body: JSON.stringify({ visits: seriesVisits(n, layout) }),
-      });
-      const text = await res.text();
+      const res = await post(`${url}/v1/courses/${courses[n].id}/bookings`, auth, JSON.stringify({ visits: seriesVisits(n, layout) }));
+      const text = res.text;
       latencies.push(performance.now() - t0);
       if (res.status === 201) ok++;
       else {
@@ -171,7 +179,10 @@ async function bookWindow(
   };
   await Promise.all(Array.from({ length: CLIENTS }, client));
   const seconds = (performance.now() - started) / 1000;
-  const cpuPerSeries = (cpuMs(pid) - cpuBefore) / Math.max(1, ok + failed);
+  const requests = Math.max(1, ok + failed);
+  const cpuPerSeries = (cpuMs(pid) - cpuBefore) / requests;
+  const loadGenCpuPerSeries = loadBefore === null ? null : (cpuMs(undefined) - loadBefore) / requests;
+  const pgCpuPerSeries = postgresCpuSince(pgBefore, await postgresCpuMs(ds, 'chairtime-api')) / requests;
   await stopProfile();
   queries?.stop();
   latencies.sort((a, b) => a - b);
@@ -183,11 +194,43 @@ async function bookWindow(
     failed,
     firstFailure,
     cpuPerSeries,
+    loadGenCpuPerSeries,
+    pgCpuPerSeries,
     roundTrips: queries ? queries.count() / Math.max(1, ok + failed) : null,
   };
 }
 
 const r1 = (n: number): number => Math.round(n * 10) / 10;
+
+/** One connection per client, kept open: like pgbench's clients on the raw side. */
+const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+
+/**
+ * POSTs JSON over node:http with a keep-alive agent. The load generator shares the machine's two
+ * cores with the API and Postgres: fetch() cost it about 3.6 CPU ms per request, CPU the system
+ * under test did not get; this costs a fraction of that.
+ */
+function post(url: string, authorization: string, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 export async function run(): Promise<Record<string, number | string>> {
   const app = await startCoursesApi(new FixedClock(Date.parse('2027-02-26T00:00:00Z')));
@@ -225,6 +268,8 @@ export async function run(): Promise<Record<string, number | string>> {
       clients: CLIENTS,
       api: child ? 'process' : 'in-process',
       cpuMsPerSeries: r1(one.cpuPerSeries),
+      postgresCpuMsPerSeries: r1(one.pgCpuPerSeries),
+      ...(one.loadGenCpuPerSeries !== null ? { loadGenCpuMsPerSeries: r1(one.loadGenCpuPerSeries) } : {}),
       ...(one.roundTrips !== null ? { roundTripsPerSeries: r1(one.roundTrips) } : {}),
       rawTps: typeof raw === 'number' ? Math.round(raw) : raw,
       ratio: typeof raw === 'number' && raw > 0 ? Math.round((one.seriesPerSecond / raw) * 1000) / 1000 : 'n/a',

@@ -11,7 +11,8 @@ import { AppointmentEvents, Appointment } from '@chairtime/scheduling';
 import { MessageSchedulerListener, sendJobId } from '@chairtime/messaging';
 import { seedClinic, seedPatient } from '../test/support/scheduling-factories';
 import { startWorker, waitFor } from '../test/support/messaging-factories';
-import { AppProcess, cpuMsOf } from '../test/support/processes';
+import { AppProcess } from '../test/support/processes';
+import { postgresCpuMs, postgresCpuSince } from './support/postgres-cpu';
 
 /**
  * Messages at scale, against the run's Postgres and Redis with the real worker in-process.
@@ -123,16 +124,15 @@ export async function run(): Promise<Record<string, number>> {
     const visit = appts[0];
     const burst = await dueMessages(ds, visit, clinic.id, BURST, 0);
     const cpuBefore = workerCpuMs();
-    const pgBefore = await postgresCpuMs(ds);
+    const pgBefore = await postgresCpuMs(ds, 'chairtime-worker');
     const statementsBefore = workerStatements;
     const redisBefore = await redisCpuMs(redis);
     await waitFor(async () => (await sentCount(ds, burst.ids)) >= BURST, 600_000, 200);
     const cpuMsPerMessage = (workerCpuMs() - cpuBefore) / BURST;
     const statementsPerMessage = (workerStatements - statementsBefore) / BURST;
     const redisCpuMsPerMessage = ((await redisCpuMs(redis)) - redisBefore) / BURST;
-    const pgAfter = await postgresCpuMs(ds);
-    let pgCpuMs = 0;
-    for (const [pid, ms] of pgAfter) pgCpuMs += ms - (pgBefore.get(pid) ?? 0);
+    const pgAfter = await postgresCpuMs(ds, 'chairtime-worker');
+    const pgCpuMs = postgresCpuSince(pgBefore, pgAfter);
     const [b] = await ds.query<{ seconds: number; p99: number }[]>(
       `SELECT extract(epoch FROM max(sent_at) - min(send_at)) AS seconds,
               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - send_at)) AS p99
@@ -219,23 +219,6 @@ async function dueMessages(
   });
   planned += count;
   return { ids: rows.map((r) => r.id) };
-}
-
-/**
- * CPU ms used so far by each PostgreSQL backend serving the workers (Postgres on this machine):
- * the database's share of a send, which the worker's own CPU figure leaves out. The bench's own
- * connections (writing the due messages) and autovacuum are not counted.
- */
-async function postgresCpuMs(ds: DataSource): Promise<Map<number, number>> {
-  const rows = await ds.query<{ pid: number }[]>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'chairtime-worker'`,
-  );
-  const out = new Map<number, number>();
-  for (const { pid } of rows) {
-    const ms = cpuMsOf(pid);
-    if (ms !== null) out.set(pid, ms);
-  }
-  return out;
 }
 
 async function sentCount(ds: DataSource, ids: string[]): Promise<number> {

@@ -18,7 +18,9 @@ export interface ServingApi {
  */
 export async function servingApi(app: INestApplication, port: number): Promise<ServingApi> {
   if (process.env.BENCH_API === 'process') {
-    const child = new AppProcess('api', { PORT: String(port), LOG_LEVEL: 'warn' });
+    // BENCH_API_NODE_ARGS: Node flags for the API process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = new AppProcess('api', { PORT: String(port), LOG_LEVEL: 'warn' }, nodeArgs);
     const { pid } = child.start();
     await child.waitForOutput(/listening/, 60_000);
     return { url: `http://127.0.0.1:${port}`, child, pid };
