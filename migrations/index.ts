@@ -12,6 +12,7 @@ import { CapacityVersion1796000003000 } from './1796000003000-CapacityVersion';
 import { BookingCancelled1796000004000 } from './1796000004000-BookingCancelled';
 import { RangeIndexes1796000005000 } from './1796000005000-RangeIndexes';
 import { CapacityBumpOnce1796000006000 } from './1796000006000-CapacityBumpOnce';
+import { SessionRevocation1796000007000 } from './1796000007000-SessionRevocation';
 
 /** Every migration, in order. Listed explicitly (not globbed) so the compiled apps find them. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   BookingCancelled1796000004000,
   RangeIndexes1796000005000,
   CapacityBumpOnce1796000006000,
+  SessionRevocation1796000007000,
 ];

@@ -91,6 +91,8 @@ describe('Bull Board at /admin/queues', () => {
       const out = await http().post('/admin/logout').set('Cookie', pair).expect(303);
       expect(out.headers.location).toBe('/admin/login');
       expect(cookieOf(out)).toMatch(/^chairtime_admin=;.*Expires=Thu, 01 Jan 1970/);
+      // The session ended with the sign-out: a kept copy of the cookie no longer opens the board.
+      await http().get('/admin/queues/api/queues').set('Cookie', pair).expect(401);
     });
 
     it.each([

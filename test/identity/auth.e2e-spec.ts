@@ -97,29 +97,61 @@ describe('identity: sign-in, tokens, users (real Postgres)', () => {
     await http().get('/v1/me').set('Authorization', `Bearer ${second.accessToken}`).expect(200);
 
     await http().post('/v1/auth/refresh').send({ refreshToken: first.refreshToken }).expect(401);
-    // The legitimate successor died with the family.
+    // The legitimate successor died with the family, and so did the session's access tokens.
     await http().post('/v1/auth/refresh').send({ refreshToken: second.refreshToken }).expect(401);
+    await http().get('/v1/me').set('Authorization', `Bearer ${second.accessToken}`).expect(401);
     const family = await ds.getRepository(RefreshToken).find({ where: { userId: u.id } });
     expect(family.length).toBe(2);
     expect(family.every((t) => t.revokedAt !== null)).toBe(true);
     expect(await ds.getRepository(AuditEntry).count({ where: { actorId: u.id, action: 'auth.refresh.reuse' } })).toBe(1);
   });
 
-  it('logout revokes the session; unknown refresh tokens are 401', async () => {
+  it("logout revokes the session, its refresh token and its access tokens; the same user's other sessions go on; unknown refresh tokens are 401", async () => {
     const u = await newUser(ds, { role: 'scheduler' });
     const pair = (await login(u.email, u.password).expect(200)).body;
+    const otherDevice = (await login(u.email, u.password).expect(200)).body;
+    await http().get('/v1/me').set('Authorization', `Bearer ${pair.accessToken}`).expect(200);
     await http()
       .post('/v1/auth/logout')
       .set('Authorization', `Bearer ${pair.accessToken}`)
       .send({ refreshToken: pair.refreshToken })
       .expect(204);
     await http().post('/v1/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(401);
+    await http().get('/v1/me').set('Authorization', `Bearer ${pair.accessToken}`).expect(401);
+    await http().get('/v1/me').set('Authorization', `Bearer ${otherDevice.accessToken}`).expect(200);
+    await http().post('/v1/auth/refresh').send({ refreshToken: otherDevice.refreshToken }).expect(200);
     await http()
       .post('/v1/auth/refresh')
       .send({ refreshToken: 'x'.repeat(43) })
       .expect(401);
     // The database keeps only hashes of refresh tokens.
     expect(await ds.getRepository(RefreshToken).count({ where: { tokenHash: pair.refreshToken } })).toBe(0);
+  });
+
+  it('a sign-out in one API process ends the session in another within its read interval', async () => {
+    const other = await startIdentityApi({ env: { SESSION_REVOCATION_POLL_MS: '100' } });
+    try {
+      const u = await newUser(ds, { role: 'nurse' });
+      const pair = (await login(u.email, u.password).expect(200)).body;
+      const me = () => request(other.getHttpServer()).get('/v1/me').set('Authorization', `Bearer ${pair.accessToken}`);
+      await me().expect(200); // verified and remembered there
+      await http()
+        .post('/v1/auth/logout')
+        .set('Authorization', `Bearer ${pair.accessToken}`)
+        .send({ refreshToken: pair.refreshToken })
+        .expect(204);
+      const deadline = Date.now() + 5_000;
+      let status = 200;
+      while (status === 200 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        status = (await me()).status;
+      }
+      expect(status).toBe(401);
+      const rows = await ds.query<{ n: string }[]>(`SELECT count(*) AS n FROM session_revocation WHERE expires_at > now()`);
+      expect(Number(rows[0].n)).toBeGreaterThan(0);
+    } finally {
+      await other.close();
+    }
   });
 
   describe('POST /v1/users', () => {

@@ -21,6 +21,8 @@ export interface AppConfig {
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** How often an API process reads sign-outs made elsewhere (their access tokens are refused from then on). */
+  sessionRevocationPollMs: number;
   loginMaxFailures: number;
   loginLockMinutes: number;
   corsOrigins: string[];
@@ -187,6 +189,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtSecret,
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 14 * 86_400, 300, 90 * 86_400),
+    sessionRevocationPollMs: integer(env, 'SESSION_REVOCATION_POLL_MS', 2_000, 100, 60_000),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),
     loginLockMinutes: integer(env, 'LOGIN_LOCK_MINUTES', 15, 1, 1440),
     corsOrigins: (text(env, 'CORS_ORIGINS') ?? '')

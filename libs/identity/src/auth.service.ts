@@ -11,6 +11,7 @@ import { Principal } from './principal';
 import { Role } from './access.decorators';
 import { PasswordService } from './password.service';
 import { TokenService } from './token.service';
+import { SessionRevocations } from './session-revocations';
 import { hashRefreshToken, newRefreshToken } from './refresh-tokens';
 import { auditDenied } from './access.guard';
 
@@ -42,6 +43,7 @@ export class AuthService {
     private readonly dataSource: DataSource,
     private readonly passwords: PasswordService,
     private readonly tokens: TokenService,
+    private readonly sessions: SessionRevocations,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -100,8 +102,9 @@ export class AuthService {
       if (!row) return { kind: 'unknown' as const };
       if (row.revokedAt) {
         if (row.replacedBy) {
+          // A replay: the thief may hold access tokens of the session too, so they end with it.
           await this.revokeFamily(em, row.familyId, now);
-          return { kind: 'reuse' as const, row };
+          return { kind: 'reuse' as const, row, sessionEnds: await this.sessions.revoke(em, row.familyId) };
         }
         return { kind: 'revoked' as const, row };
       }
@@ -124,6 +127,7 @@ export class AuthService {
       return { kind: 'ok' as const, pair };
     });
     if (outcome.kind === 'ok') return outcome.pair;
+    if (outcome.kind === 'reuse') this.sessions.remember(outcome.row.familyId, outcome.sessionEnds);
     await this.audit.record({
       actorId: outcome.kind === 'unknown' ? null : outcome.row.userId,
       actorRole: 'anonymous',
@@ -137,7 +141,6 @@ export class AuthService {
     throw new DomainError('unauthorized', 'The refresh token is invalid or expired');
   }
 
-  /** Revokes the token's whole family. Answers the same whether or not the token was valid. */
   /**
    * A browser session for the admin pages (`detail` names the route, for the audit): signs in like
    * {@link login} — same lock-out, audit and errors, except that wrong credentials answer null —
@@ -158,32 +161,64 @@ export class AuthService {
     }
     const principal = await this.tokens.verifyAccess(pair.accessToken);
     if (!principal) return null;
-    await this.logout(principal, pair.refreshToken, ctx);
+    // The refresh session ends now; the access token's session lives on in the cookie.
+    await this.endRefresh(principal, pair.refreshToken, ctx, false);
     if (principal.role === Role.Admin) return { accessToken: pair.accessToken, expiresIn: pair.expiresIn };
     await auditDenied(this.audit, principal, ctx.requestId, `${ctx.route} (role)`);
     return null;
   }
 
+  /**
+   * Signs out: the refresh token's whole family is revoked, and so are the session's access
+   * tokens (refused at once here, within SESSION_REVOCATION_POLL_MS by other API processes).
+   */
   async logout(principal: Principal, token: string, ctx: AuthContext): Promise<void> {
+    await this.endRefresh(principal, token, ctx, true);
+  }
+
+  /**
+   * Ends the session of an access token that has no refresh token to present (the admin pages'
+   * cookie): its tokens are refused from now on. Tokens minted outside a sign-in carry no session.
+   */
+  async endSession(principal: Principal, ctx: AuthContext): Promise<void> {
+    const sessionId = principal.sessionId;
+    if (!sessionId) return;
+    const ends = await inTransaction(this.dataSource, async (em) => {
+      const until = await this.sessions.revoke(em, sessionId);
+      await this.recordLogout(em, principal, sessionId, ctx);
+      return until;
+    });
+    this.sessions.remember(sessionId, ends);
+  }
+
+  /** Revokes the token's family (and, with `endSession`, the session's access tokens) if it is the caller's. */
+  private async endRefresh(principal: Principal, token: string, ctx: AuthContext, endSession: boolean): Promise<void> {
     const now = this.clock.now();
-    await inTransaction(this.dataSource, async (em) => {
+    const ended = await inTransaction(this.dataSource, async (em) => {
       const row = await em.findOne(RefreshToken, { where: { tokenHash: hashRefreshToken(token) } });
       // Someone else's token is not ours to revoke (and we do not confirm it exists).
-      if (!row || row.userId !== principal.userId) return;
+      if (!row || row.userId !== principal.userId) return null;
       await this.revokeFamily(em, row.familyId, now);
-      await this.audit.record(
-        {
-          actorId: principal.userId,
-          actorRole: principal.role,
-          action: 'auth.logout',
-          resourceType: 'refresh-token',
-          resourceId: row.familyId,
-          requestId: ctx.requestId,
-          outcome: 'success',
-        },
-        em,
-      );
+      const until = endSession ? await this.sessions.revoke(em, row.familyId) : null;
+      await this.recordLogout(em, principal, row.familyId, ctx);
+      return until === null ? null : { sessionId: row.familyId, until };
     });
+    if (ended) this.sessions.remember(ended.sessionId, ended.until);
+  }
+
+  private recordLogout(em: EntityManager, principal: Principal, familyId: string, ctx: AuthContext): Promise<void> {
+    return this.audit.record(
+      {
+        actorId: principal.userId,
+        actorRole: principal.role,
+        action: 'auth.logout',
+        resourceType: 'refresh-token',
+        resourceId: familyId,
+        requestId: ctx.requestId,
+        outcome: 'success',
+      },
+      em,
+    );
   }
 
   /** The principal a user's tokens carry: clinics re-read on every issue so changes apply at refresh. */
@@ -205,7 +240,7 @@ export class AuthService {
       replacedBy: null,
     });
     if (rotatedFrom) await em.update(RefreshToken, { id: rotatedFrom }, { revokedAt: new Date(now), replacedBy: id });
-    const { accessToken, expiresIn } = this.tokens.signAccess(await this.principalOf(em, user));
+    const { accessToken, expiresIn } = this.tokens.signAccess({ ...(await this.principalOf(em, user)), sessionId: familyId });
     return { accessToken, tokenType: 'Bearer', expiresIn, refreshToken };
   }
 

@@ -4,6 +4,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { AccessGuard } from './access.guard';
 import { TokenService } from './token.service';
+import { SessionRevocations } from './session-revocations';
 import { PasswordService } from './password.service';
 import { AuthService } from './auth.service';
 import { UsersService } from './users.service';
@@ -17,6 +18,7 @@ import { throttlerOptions } from './throttling';
 @Module({
   imports: [ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => throttlerOptions(config) })],
   providers: [
+    SessionRevocations,
     TokenService,
     PasswordService,
     AuthService,
@@ -25,6 +27,6 @@ import { throttlerOptions } from './throttling';
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [TokenService, PasswordService, AuthService, UsersService],
+  exports: [TokenService, SessionRevocations, PasswordService, AuthService, UsersService],
 })
 export class IdentityModule {}

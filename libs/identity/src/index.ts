@@ -10,3 +10,4 @@ export * from './auth.service';
 export * from './users.service';
 export * from './audit-read.interceptor';
 export * from './throttling';
+export * from './session-revocations';

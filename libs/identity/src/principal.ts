@@ -8,6 +8,11 @@ export interface Principal {
   clinicIds: string[];
   /** The patient record a patient user is; null for staff. */
   patientId: string | null;
+  /**
+   * The sign-in the token belongs to (its refresh-token family): signing out ends it, and its
+   * access tokens with it. Absent on tokens minted outside a sign-in (tests, tools).
+   */
+  sessionId?: string | null;
 }
 
 export const isAdmin = (p: Principal): boolean => p.role === Role.Admin;

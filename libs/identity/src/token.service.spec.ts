@@ -1,14 +1,17 @@
 import { loadConfig } from '@chairtime/config';
 import { Role } from './access.decorators';
 import { Principal } from './principal';
+import { DataSource } from 'typeorm';
+import { SessionRevocations } from './session-revocations';
 import { TokenService } from './token.service';
 
 const NOW = Date.parse('2027-03-01T12:00:00Z');
 
 describe('TokenService', () => {
-  const tokens = new TokenService(
-    loadConfig({ DATABASE_URL: 'postgres://u@h/db', REDIS_URL: 'redis://h', ACCESS_TOKEN_TTL_SECONDS: '60' }),
-  );
+  const config = loadConfig({ DATABASE_URL: 'postgres://u@h/db', REDIS_URL: 'redis://h', ACCESS_TOKEN_TTL_SECONDS: '60' });
+  // Sign-outs as this process knows them (remember/isRevoked need no database).
+  const sessions = new SessionRevocations(null as unknown as DataSource, config);
+  const tokens = new TokenService(config, sessions);
   const nurse: Principal = { userId: '00000000-0000-4000-8000-000000000001', role: Role.Nurse, clinicIds: ['c1'], patientId: null };
 
   beforeEach(() => jest.useFakeTimers({ now: NOW }));
@@ -38,5 +41,21 @@ describe('TokenService', () => {
     const first = await tokens.verifyAccess(accessToken);
     expect(() => first!.clinicIds.push('c2')).toThrow();
     expect((await tokens.verifyAccess(accessToken))!.clinicIds).toEqual(['c1']);
+  });
+
+  it('refuses every token of a signed-out session, cached or not, until its tokens would have expired; other sessions go on', async () => {
+    const inSession = { ...nurse, sessionId: '00000000-0000-4000-8000-00000000000a' };
+    const other = { ...nurse, sessionId: '00000000-0000-4000-8000-00000000000b' };
+    const first = tokens.signAccess(inSession).accessToken;
+    const mine = tokens.signAccess(other).accessToken;
+    expect(await tokens.verifyAccess(first)).toEqual(inSession);
+    sessions.remember(inSession.sessionId, NOW + 60_000);
+    expect(await tokens.verifyAccess(first)).toBeNull();
+    jest.setSystemTime(NOW + 1_000);
+    expect(await tokens.verifyAccess(tokens.signAccess(inSession).accessToken)).toBeNull();
+    expect(await tokens.verifyAccess(mine)).toEqual(other);
+    expect(await tokens.verifyAccess(tokens.signAccess(nurse).accessToken)).toEqual(nurse);
+    jest.setSystemTime(NOW + 60_000);
+    expect(sessions.isRevoked(inSession.sessionId)).toBe(false);
   });
 });

@@ -4,12 +4,15 @@ import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { Role } from './access.decorators';
 import { Principal } from './principal';
+import { SessionRevocations } from './session-revocations';
 
 interface AccessClaims {
   sub: string;
   role: Role;
   clinics: string[];
   pid: string | null;
+  /** The session (refresh-token family) the token was issued in. */
+  sid?: string;
   typ: 'access';
   exp?: number;
 }
@@ -23,7 +26,7 @@ interface VerifiedToken {
   expiresAt: number;
 }
 
-/** Short-lived access tokens (HS256 JWT). Carry ids only. */
+/** Short-lived access tokens (HS256 JWT). Carry ids only. A token of a signed-out session is refused. */
 @Injectable()
 export class TokenService {
   private readonly jwt: JwtService;
@@ -31,14 +34,18 @@ export class TokenService {
    * Tokens whose signature and claims were verified, by their exact text, until their `exp`. A
    * client sends the same token on every request for its lifetime (15 minutes): verifying it
    * once (HMAC, two base64 and JSON parses) instead of on each request saves CPU on every
-   * authenticated route. Nothing that decides validity changes in between: the principal comes
-   * from the signed claims alone, the key is fixed for the process, and the entry is dropped at
-   * the same instant `exp` would refuse it. A different text (another token, a flipped byte) is
+   * authenticated route. Nothing that decides the signature's validity changes in between: the
+   * principal comes from the signed claims alone, the key is fixed for the process, and the entry
+   * is dropped at the same instant `exp` would refuse it. A sign-out is checked on every request,
+   * cached or not. A different text (another token, a flipped byte) is
    * a miss and is verified in full.
    */
   private readonly verified = new Map<string, VerifiedToken>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sessions: SessionRevocations,
+  ) {
     this.jwt = new JwtService({
       // A KeyObject: given a string, jsonwebtoken first tries (and fails) to parse it as a public
       // key on every verify — about 3 ms of CPU per request.
@@ -47,14 +54,28 @@ export class TokenService {
     });
   }
 
+  /** An access token for `p`, in the session `p.sessionId` when it has one. */
   signAccess(p: Principal): { accessToken: string; expiresIn: number } {
-    const claims: AccessClaims = { sub: p.userId, role: p.role, clinics: p.clinicIds, pid: p.patientId, typ: 'access' };
+    const claims: AccessClaims = {
+      sub: p.userId,
+      role: p.role,
+      clinics: p.clinicIds,
+      pid: p.patientId,
+      ...(p.sessionId ? { sid: p.sessionId } : {}),
+      typ: 'access',
+    };
     const expiresIn = this.config.accessTokenTtlSeconds;
     return { accessToken: this.jwt.sign(claims, { expiresIn }), expiresIn };
   }
 
-  /** The principal of a valid, unexpired access token; null for anything else. */
+  /** The principal of a valid, unexpired access token of a session not signed out; null for anything else. */
   async verifyAccess(token: string): Promise<Principal | null> {
+    const principal = await this.verifySignature(token);
+    if (principal?.sessionId && this.sessions.isRevoked(principal.sessionId)) return null;
+    return principal;
+  }
+
+  private async verifySignature(token: string): Promise<Principal | null> {
     const now = Date.now();
     const known = this.verified.get(token);
     if (known) {
@@ -69,6 +90,7 @@ export class TokenService {
         role: c.role,
         clinicIds: Object.freeze([...c.clinics]) as string[],
         patientId: c.pid ?? null,
+        ...(typeof c.sid === 'string' ? { sessionId: c.sid } : {}),
       });
       // Only tokens that expire are remembered (ours always do), and never past their expiry.
       if (typeof c.exp === 'number') this.remember(token, { principal, expiresAt: c.exp * 1000 });

@@ -10,7 +10,7 @@ export const ADMIN_COOKIE = 'chairtime_admin';
 export const ADMIN_COOKIE_PATH = '/admin';
 
 /** The admin session cookie's value, if the request carries one. */
-function adminCookie(header: string | undefined): string | null {
+export function adminCookie(header: string | undefined): string | null {
   for (const part of (header ?? '').split(';')) {
     const at = part.indexOf('=');
     if (at <= 0 || part.slice(0, at).trim() !== ADMIN_COOKIE) continue;

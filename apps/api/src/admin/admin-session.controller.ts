@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Inject, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
-import { AuthService, LoginThrottle, Public, RequestId } from '@chairtime/identity';
+import { AuthService, LoginThrottle, Public, RequestId, TokenService } from '@chairtime/identity';
 import { LoginDto } from '../identity/auth.dto';
-import { ADMIN_COOKIE, ADMIN_COOKIE_PATH } from './admin-only.middleware';
+import { ADMIN_COOKIE, ADMIN_COOKIE_PATH, adminCookie } from './admin-only.middleware';
 import { ADMIN_QUEUES_ROUTE } from './admin-queues.route';
 
 const PAGE_HEADERS = { 'Cache-Control': 'no-store', 'Content-Type': 'text/html; charset=utf-8' };
@@ -23,6 +23,7 @@ const PAGE_HEADERS = { 'Cache-Control': 'no-store', 'Content-Type': 'text/html; 
 export class AdminSessionController {
   constructor(
     private readonly auth: AuthService,
+    private readonly tokens: TokenService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,9 +53,13 @@ export class AdminSessionController {
     res.redirect(303, ADMIN_QUEUES_ROUTE);
   }
 
+  /** Clears the cookie and ends its session: the token is refused from now on, even if a copy of the cookie is replayed. */
   @Post('logout')
   @Public()
-  signOut(@Res() res: Response): void {
+  async signOut(@Req() req: Request, @RequestId() requestId: string | null, @Res() res: Response): Promise<void> {
+    const token = adminCookie(req.headers.cookie);
+    const principal = token ? await this.tokens.verifyAccess(token) : null;
+    if (principal) await this.auth.endSession(principal, { requestId });
     res.clearCookie(ADMIN_COOKIE, this.cookieOptions());
     res.redirect(303, '/admin/login');
   }

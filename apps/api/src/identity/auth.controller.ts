@@ -33,7 +33,9 @@ export class AuthController {
   @Post('logout')
   @Roles(...EVERY_ROLE)
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'The refresh token’s session is revoked (also answered for unknown tokens)' })
+  @ApiNoContentResponse({
+    description: 'The refresh token’s session is revoked, its access tokens with it (also answered for unknown tokens)',
+  })
   async logout(@CurrentPrincipal() p: Principal, @Body() body: RefreshDto, @RequestId() requestId: string | null): Promise<void> {
     await this.auth.logout(p, body.refreshToken, { requestId });
   }
