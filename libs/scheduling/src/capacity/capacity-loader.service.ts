@@ -51,12 +51,14 @@ const ACTIVE_SQL = ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ');
  * of those days do not wait. Blocks, shifts and visits are the rows overlapping one of the
  * instant ranges $2, each range searched on its own through a GiST index on the clinic and the
  * row's time range (migration RangeIndexes): the cost follows the rows in the ranges, not
- * the clinic's history, whatever the table statistics say (`&& ANY(ranges)` left the ranges out
- * of the index condition in a generic plan on fresh statistics). A row overlapping two ranges
- * comes back twice; the loader keeps one.
+ * the clinic's history. $6, the span from the first range's start to the last one's end, repeats
+ * the bound as a plain parameter: a generic plan on missing or stale statistics may search by
+ * clinic alone and filter by range afterwards (seen with `&& ANY(ranges)` and with the join), and
+ * the span still bounds that search. A row overlapping two ranges comes back twice; the loader
+ * keeps one.
  * Held visits come back with their expiry whether or not it passed: the loader sorts them by the
  * clock. Parameters: $1 clinic, $2 instant ranges (tstzrange[]), $3/$4 closure dates, $5
- * excluded appointment ids.
+ * excluded appointment ids, $6 the span of the ranges.
  */
 const CAPACITY_SQL = `SELECT
   (SELECT coalesce(json_agg(t ORDER BY t.weekday, t.opens), '[]') FROM (
@@ -68,16 +70,18 @@ const CAPACITY_SQL = `SELECT
      SELECT id, capabilities FROM chair WHERE clinic_id = $1 AND active) t) AS chairs,
   (SELECT coalesce(json_agg(t), '[]') FROM unnest($2::tstzrange[]) AS w(r) CROSS JOIN LATERAL (
      SELECT id, chair_id, ${ms('starts_at')} AS starts_at, ${ms('ends_at')} AS ends_at
-     FROM chair_block WHERE clinic_id = $1 AND tstzrange(starts_at, ends_at, '[)') && w.r) t) AS blocks,
+     FROM chair_block WHERE clinic_id = $1 AND tstzrange(starts_at, ends_at, '[)') && w.r
+       AND tstzrange(starts_at, ends_at, '[)') && $6::tstzrange) t) AS blocks,
   (SELECT coalesce(json_agg(t), '[]') FROM unnest($2::tstzrange[]) AS w(r) CROSS JOIN LATERAL (
      SELECT id, role, ${ms('starts_at')} AS starts_at, ${ms('ends_at')} AS ends_at
-     FROM staff_shift WHERE clinic_id = $1 AND tstzrange(starts_at, ends_at, '[)') && w.r) t) AS shifts,
+     FROM staff_shift WHERE clinic_id = $1 AND tstzrange(starts_at, ends_at, '[)') && w.r
+       AND tstzrange(starts_at, ends_at, '[)') && $6::tstzrange) t) AS shifts,
   (SELECT coalesce(json_agg(t), '[]') FROM unnest($2::tstzrange[]) AS w(r) CROSS JOIN LATERAL (
      SELECT id, chair_id, clinician_shift_id, ${ms('starts_at')} AS starts_at, ${ms('ends_at')} AS ends_at,
             ${ms('chair_released_at')} AS chair_released_at,
             CASE WHEN status = 'held' THEN ${ms('hold_expires_at')} END AS hold_expires_at
      FROM appointment
-     WHERE clinic_id = $1 AND chair_time && w.r AND status IN (${ACTIVE_SQL})
+     WHERE clinic_id = $1 AND chair_time && w.r AND chair_time && $6::tstzrange AND status IN (${ACTIVE_SQL})
        AND NOT (id = ANY($5::uuid[]))) t) AS bookings`;
 
 /** A half-open instant range [start, end) in epoch milliseconds. */
@@ -190,6 +194,7 @@ export class CapacityLoader {
       closuresFrom,
       closuresTo,
       opts.excludeAppointmentIds ?? [],
+      tstzrange({ start: Math.min(...ranges.map((r) => r.start)), end: Math.max(...ranges.map((r) => r.end)) }),
     ]);
     const { hours, closures, chairs } = rows[0];
     const blocks = uniqueById(rows[0].blocks);
