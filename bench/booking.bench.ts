@@ -28,11 +28,19 @@ import { servingApi } from './support/serving-api';
  * same 6 rows per transaction into a scratch table with the same exclusion constraint: the raw
  * ceiling of the database, so `ratio` says how much of it the whole booking path keeps.
  *
+ * Each clinic has 60 days of past visits (two per chair per day) and the tables are ANALYZEd
+ * before the window, as a clinic in service is (bench/support/history.ts). The load generator
+ * posts with node:http on keep-alive connections (1.5–1.7 CPU ms per request; fetch() took 3.6
+ * from the two cores the API and Postgres share). Figures per series: the API's CPU
+ * (`cpuMsPerSeries`), the CPU of the Postgres backends serving it (`postgresCpuMsPerSeries`) and,
+ * with the API in its own process, the load generator's (`loadGenCpuMsPerSeries`).
+ *
  * `BENCH_API=process` serves the HTTP load from the compiled API (`dist/`, build it first) in its
  * own process, so the load generator does not share the API's event loop; the in-process app then
  * only seeds and signs tokens (same database and JWT secret). In-process runs also report
  * `roundTripsPerSeries` (statements sent to Postgres per request) and, with `BENCH_CPU_PROF=<file>`,
- * write a CPU profile of the timed window only.
+ * write a CPU profile of the timed window only; `BENCH_API_NODE_ARGS` passes Node flags to the
+ * API process (`--cpu-prof --cpu-prof-dir=…` profiles it).
  *
  * Series s of a clinic open 00:00–24:00 (UTC, no DST): chair s % 32, a 90-minute slot of the day,
  * Mon/Wed/Fri or Tue/Thu/Sat of one of 8 two-week blocks — no two series share chair time.

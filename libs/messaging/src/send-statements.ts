@@ -53,11 +53,12 @@ const CLAIM_SQL = `
  * waits for another one (a reschedule or cancel writing the same visit's messages, another
  * worker's batch), so it cannot deadlock with them. A message it skipped answers `locked =
  * false` and is claimed again alone with {@link CLAIM_SQL}, which waits for that lock and re-reads
- * the row — as every claim did before.
+ * the row — as every claim did before. The messages are found by `id = ANY($1)` (a primary-key
+ * lookup) rather than by a join to the unnested ids.
  */
 const CLAIM_MANY_SQL = `
   WITH i AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[]) AS t(id, key, body, logged)),
-       m AS (SELECT id FROM message WHERE id IN (SELECT id FROM i) AND status = 'scheduled' ORDER BY id FOR UPDATE SKIP LOCKED),
+       m AS (SELECT id FROM message WHERE id = ANY($1::uuid[]) AND status = 'scheduled' ORDER BY id FOR UPDATE SKIP LOCKED),
        ins AS (INSERT INTO send_ledger (key, message_id)
                SELECT i.key, i.id FROM i JOIN m ON m.id = i.id ORDER BY i.key
                ON CONFLICT (key) DO NOTHING RETURNING message_id),
