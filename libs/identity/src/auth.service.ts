@@ -178,11 +178,13 @@ export class AuthService {
 
   /**
    * Ends the session of an access token that has no refresh token to present (the admin pages'
-   * cookie): its tokens are refused from now on. Tokens minted outside a sign-in carry no session.
+   * cookie): its tokens are refused from now on. An invalid token, or one minted outside a
+   * sign-in (no session), changes nothing.
    */
-  async endSession(principal: Principal, ctx: AuthContext): Promise<void> {
-    const sessionId = principal.sessionId;
-    if (!sessionId) return;
+  async endSession(accessToken: string, ctx: AuthContext): Promise<void> {
+    const principal = await this.tokens.verifyAccess(accessToken);
+    const sessionId = principal?.sessionId;
+    if (!principal || !sessionId) return;
     const ends = await inTransaction(this.dataSource, async (em) => {
       const until = await this.sessions.revoke(em, sessionId);
       await this.recordLogout(em, principal, sessionId, ctx);

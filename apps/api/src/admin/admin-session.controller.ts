@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/co
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
-import { AuthService, LoginThrottle, Public, RequestId, TokenService } from '@chairtime/identity';
+import { AuthService, LoginThrottle, Public, RequestId } from '@chairtime/identity';
 import { LoginDto } from '../identity/auth.dto';
 import { ADMIN_COOKIE, ADMIN_COOKIE_PATH, adminCookie } from './admin-only.middleware';
 import { ADMIN_QUEUES_ROUTE } from './admin-queues.route';
@@ -23,7 +23,6 @@ const PAGE_HEADERS = { 'Cache-Control': 'no-store', 'Content-Type': 'text/html; 
 export class AdminSessionController {
   constructor(
     private readonly auth: AuthService,
-    private readonly tokens: TokenService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -58,8 +57,7 @@ export class AdminSessionController {
   @Public()
   async signOut(@Req() req: Request, @RequestId() requestId: string | null, @Res() res: Response): Promise<void> {
     const token = adminCookie(req.headers.cookie);
-    const principal = token ? await this.tokens.verifyAccess(token) : null;
-    if (principal) await this.auth.endSession(principal, { requestId });
+    if (token) await this.auth.endSession(token, { requestId });
     res.clearCookie(ADMIN_COOKIE, this.cookieOptions());
     res.redirect(303, '/admin/login');
   }
