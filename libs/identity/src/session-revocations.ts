@@ -2,6 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
 
+/** How often a process deletes rows past their expiry (any process may; the read ignores them anyway). */
+const PRUNE_EVERY_MS = 10 * 60_000;
+
 /**
  * Signed-out sessions, as this process knows them: a session id (the `sid` of its access tokens)
  * with the instant its last access token expires. A sign-out writes a `session_revocation` row in
@@ -17,6 +20,8 @@ export class SessionRevocations implements OnApplicationBootstrap, OnApplication
   /** Session id → epoch ms after which no token of it is valid anyway. */
   private readonly revoked = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
+  /** Epoch ms of this process's last clean-up of long-expired rows. */
+  private prunedAt = 0;
   private polling: Promise<void> | null = null;
 
   constructor(
@@ -58,7 +63,7 @@ export class SessionRevocations implements OnApplicationBootstrap, OnApplication
     this.revoked.set(sessionId, Math.max(expiresAt, this.revoked.get(sessionId) ?? 0));
   }
 
-  /** Reads the sign-outs that still matter (one read at a time) and deletes long-expired rows. */
+  /** Reads the sign-outs that still matter (one read at a time); now and then deletes long-expired rows. */
   poll(): Promise<void> {
     this.polling ??= this.read().finally(() => (this.polling = null));
     return this.polling;
@@ -77,7 +82,11 @@ export class SessionRevocations implements OnApplicationBootstrap, OnApplication
       for (const r of rows) this.remember(r.session_id, r.expires_at.getTime());
       const now = Date.now();
       for (const [sid, until] of this.revoked) if (until <= now) this.revoked.delete(sid);
-      await this.dataSource.query(`DELETE FROM session_revocation WHERE expires_at < now() - interval '1 hour'`);
+      // Expired rows are ignored by the read; deleting them now and then keeps the table small.
+      if (now - this.prunedAt >= PRUNE_EVERY_MS) {
+        this.prunedAt = now;
+        await this.dataSource.query(`DELETE FROM session_revocation WHERE expires_at < now() - interval '1 hour'`);
+      }
     } catch (error) {
       // The next read catches up; sign-outs made in this process are known here already.
       this.log.warn(`could not read sign-outs: ${(error as Error).message}`);
