@@ -46,14 +46,20 @@ describe('availability cache (real Postgres, frozen clock)', () => {
     );
     return Number(row.version);
   };
-  const insertVisit = async (startsAt: string, status: 'booked' | 'held', holdExpiresAt: Date | null = null): Promise<string> => {
-    const [row] = await ds.query<{ id: string }[]>(
+  /** Inserts a visit directly (no booking path); `db` may be a transaction's manager. */
+  const insertVisit = async (
+    startsAt: string,
+    status: 'booked' | 'held',
+    holdExpiresAt: Date | null = null,
+    db: { query: (sql: string, params: unknown[]) => Promise<unknown> } = ds,
+  ): Promise<string> => {
+    const [row] = (await db.query(
       `INSERT INTO appointment (clinic_id, patient_id, kind, chair_id, starts_at, ends_at, chair_released_at, chair_time, visit_time, status, hold_expires_at)
        VALUES ($1, $2, 'iv-infusion', $3, $4::timestamptz, $4::timestamptz + interval '80 minutes', $4::timestamptz + interval '90 minutes',
                tstzrange($4::timestamptz, $4::timestamptz + interval '90 minutes', '[)'), tstzrange($4::timestamptz, $4::timestamptz + interval '80 minutes', '[)'),
                $5, $6) RETURNING id`,
       [clinic.id, await seedPatient(ds, clinic.id), clinic.chairIds[0], startsAt, status, holdExpiresAt],
-    );
+    )) as { id: string }[];
     return row.id;
   };
 
@@ -206,22 +212,14 @@ describe('availability cache (real Postgres, frozen clock)', () => {
 
   it('a transaction bumps the version once per clinic it changed, however many rows, and each commit bumps again', async () => {
     const v = await version();
-    const patient = await seedPatient(ds, clinic.id);
-    await ds.transaction(async (em) => {
-      for (const hour of ['08:00', '10:00', '12:00']) {
-        const startsAt = at('2027-03-07', hour);
-        await em.query(
-          `INSERT INTO appointment (clinic_id, patient_id, kind, chair_id, starts_at, ends_at, chair_released_at, chair_time, visit_time, status)
-           VALUES ($1, $2, 'iv-infusion', $3, $4::timestamptz, $4::timestamptz + interval '80 minutes', $4::timestamptz + interval '90 minutes',
-                   tstzrange($4::timestamptz, $4::timestamptz + interval '90 minutes', '[)'), tstzrange($4::timestamptz, $4::timestamptz + interval '80 minutes', '[)'),
-                   'booked')`,
-          [clinic.id, patient, clinic.chairIds[0], startsAt],
-        );
-      }
-      await em.query(`UPDATE appointment SET status = 'cancelled' WHERE clinic_id = $1 AND patient_id = $2`, [clinic.id, patient]);
+    const ids = await ds.transaction(async (em) => {
+      const written = [];
+      for (const hour of ['08:00', '10:00', '12:00']) written.push(await insertVisit(at('2027-03-07', hour), 'booked', null, em));
+      await em.query(`UPDATE appointment SET status = 'cancelled' WHERE id = ANY($1)`, [written]);
+      return written;
     });
     expect(await version()).toBe(v + 1);
-    await ds.query(`DELETE FROM appointment WHERE patient_id = $1`, [patient]);
+    await ds.query(`DELETE FROM appointment WHERE id = ANY($1)`, [ids]);
     expect(await version()).toBe(v + 2);
   });
 
