@@ -238,7 +238,7 @@ describe('single appointments (real Postgres, frozen clock)', () => {
     }
     const res = await book({ startsAt: start });
     expect(res.status).toBe(201);
-    // The booking transaction swept the expired holds in its chair time under its clinic-day lock.
+    // The booking transaction swept the expired holds in its chair time under its clinic-time locks.
     const rows = await ds.query<{ status: string; cancel_reason: string | null }[]>(
       `SELECT status, cancel_reason FROM appointment WHERE clinic_id = $1 AND starts_at = $2 AND patient_id <> $3`,
       [clinic.id, start, patientId],

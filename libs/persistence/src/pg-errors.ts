@@ -39,7 +39,7 @@ export const isRetryable = (err: unknown): boolean => {
 
 /**
  * The database is too busy to finish in time: the statement timeout cancelled a query (typically
- * one waiting for a clinic-day lock under load) or a lock was not available. Nothing was written
+ * one waiting for a clinic-time lock under load) or a lock was not available. Nothing was written
  * (the transaction rolled back); the client may retry later.
  */
 export const isBusy = (err: unknown): boolean => {

@@ -22,7 +22,7 @@ type Outcome = { won: true; offer: OfferView; appointment: AppointmentResponse }
 /**
  * Claims a waitlist offer: the first claim wins. Every claim of one freed time locks that freed
  * row first, so claims run one at a time; the winner's visit moves through BookingService (the
- * clinic-day lock, the capacity check and the exclusion constraints decide whether the chair time
+ * clinic-time locks, the capacity check and the exclusion constraints decide whether the chair time
  * is still free) and every other open offer of the freed time becomes `gone` in the same
  * transaction. A loser gets 409 — including when the chair was taken by someone off the list.
  *

@@ -9,7 +9,6 @@ import {
   Clock,
   ClinicCapacity,
   DomainError,
-  instantToLocal,
   VisitKindSpec,
   visitTimes,
 } from '@chairtime/domain';
@@ -19,6 +18,7 @@ import { CapacityLoader, InstantRange, loadVisitKind, tstzrange, visitKindSpec }
 import { AppointmentChange, AppointmentEvents } from './appointment-events';
 import { BookingConflict, BookOptions, ConflictReason, VisitRequest } from './booking.types';
 import { RescheduleGuards } from './reschedule-guards';
+import { lockKeysFor } from './booking-locks';
 
 /** Which exclusion constraint names which conflict. */
 const CONSTRAINT_CONFLICT: Record<string, ConflictReason> = {
@@ -81,8 +81,7 @@ export class BookingService {
       requests.map((r) => r.kind),
       knownKinds,
     );
-    const dates = requests.map((r) => instantToLocal(r.startsAt.getTime(), clinic.timezone).date);
-    // Listeners read what they need before the locks: under them, other bookings of these days wait.
+    // Listeners read what they need before the locks: under them, other bookings of these times wait.
     const prepared = await this.events.prepare(em, {
       status: opts.status,
       clinic,
@@ -92,7 +91,7 @@ export class BookingService {
     });
     // Each visit's chair time: every rule of a start check looks only at rows overlapping it.
     const windows = requests.map((r) => chairWindow(visitKindSpec(kinds.get(r.kind) as VisitKind, clinic), r.startsAt.getTime()));
-    const capacity = await this.lockSweepLoad(em, clinic, dates, windows, []);
+    const capacity = await this.lockSweepLoad(em, clinic, windows, []);
 
     const conflicts: BookingConflict[] = [];
     const placed: { request: VisitRequest; kind: VisitKind; booking: ActiveBooking }[] = [];
@@ -199,9 +198,7 @@ export class BookingService {
     await this.guards.check(em, appt, newStart);
     const clinic = await em.getRepository(Clinic).findOneOrFail({ where: { id: appt.clinicId } });
     const kind = await loadVisitKind(em, appt.kind);
-    const zone = clinic.timezone;
-    const dates = [instantToLocal(appt.startsAt.getTime(), zone).date, instantToLocal(newStart.getTime(), zone).date];
-    const capacity = await this.lockSweepLoad(em, clinic, dates, [chairWindow(visitKindSpec(kind, clinic), newStart.getTime())], [appt.id]);
+    const capacity = await this.lockSweepLoad(em, clinic, [chairWindow(visitKindSpec(kind, clinic), newStart.getTime())], [appt.id]);
     const key = appt.sequence ?? appt.id;
     const check = checkStart(
       capacity,
@@ -229,27 +226,22 @@ export class BookingService {
   }
 
   /**
-   * Locks the clinic-days, loads the capacity around the visits' chair times (`windows`, on those
-   * days) and sweeps the expired holds in them.
+   * Locks the clinic's time around the visits' chair times (`windows`), loads the capacity
+   * overlapping them and sweeps the expired holds in them.
    *
    * Why a lock: the nurse ratio and the start stagger span many chairs, so no single exclusion
-   * constraint can express them. The advisory lock serializes bookings of one clinic-day, so the
-   * check-then-insert below cannot race (two transactions each seeing the last nurse free). The
-   * exclusion constraints remain the final guard for chairs, patients and clinicians, whatever
-   * path wrote the row.
+   * constraint can express them. Every rule of a start check reads only rows overlapping the
+   * visit's chair time, and a booking writes rows whose chair time is its window: two bookings can
+   * change each other's answer only when their windows overlap. So the advisory locks are taken
+   * on the 30-minute buckets ({@link lockKeysFor}) of clinic time each window touches — overlapping windows
+   * share a bucket and serialize, and the check-then-insert below cannot race (two transactions
+   * each seeing the last nurse free) — while bookings of other hours of the same day go on at once
+   * (they all queued on one clinic-day lock before). Freeing capacity (a visit moved away or
+   * cancelled) breaks no rule, so the time a visit leaves is not locked. The exclusion constraints
+   * remain the final guard for chairs, patients and clinicians, whatever path wrote the row.
    */
-  private async lockSweepLoad(
-    em: EntityManager,
-    clinic: Clinic,
-    dates: string[],
-    windows: InstantRange[],
-    exclude: string[],
-  ): Promise<ClinicCapacity> {
-    const days = [...new Set(dates)].sort();
-    await lockKeys(
-      em,
-      days.map((d) => `clinic-day:${clinic.id}:${d}`),
-    );
+  private async lockSweepLoad(em: EntityManager, clinic: Clinic, windows: InstantRange[], exclude: string[]): Promise<ClinicCapacity> {
+    await lockKeys(em, lockKeysFor(clinic.id, windows));
     const capacity = await this.capacity.loadRanges(em, clinic, windows, { excludeAppointmentIds: exclude });
     // The load already leaves expired holds out; the sweep (only when it saw some) takes their rows
     // out of the exclusion constraints' way.

@@ -47,8 +47,8 @@ const ACTIVE_SQL = ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /**
  * Every part of a clinic's capacity in ONE statement, each as a JSON array: a series booking
- * loads it while holding its clinic-day locks, so each round trip saved is time other bookings
- * of those days do not wait. Blocks, shifts and visits are the rows overlapping one of the
+ * loads it while holding its clinic-time locks, so each round trip saved is time other bookings
+ * of those times do not wait. Blocks, shifts and visits are the rows overlapping one of the
  * instant ranges $2, each range searched on its own through a GiST index on the clinic and the
  * row's time range (migration RangeIndexes): the cost follows the rows in the ranges, not
  * the clinic's history. $6, the span from the first range's start to the last one's end, repeats

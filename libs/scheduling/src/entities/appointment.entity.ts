@@ -26,7 +26,7 @@ export type RideStatus = 'unconfirmed' | 'confirmed' | 'rideshare' | 'needs-help
  * `[starts_at, ends_at)` are stored as ranges so that the database itself refuses a double
  * booking: the exclusion constraints below hold across every process and every code path,
  * whatever the application checked before inserting. An expired hold is swept (set cancelled)
- * by the booking transaction before it inserts, under the clinic-day lock.
+ * by the booking transaction before it inserts, under its clinic-time locks.
  */
 @Entity('appointment')
 @Index('appointment_clinic_start_idx', ['clinicId', 'startsAt'])
