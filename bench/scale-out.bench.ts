@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { addDays } from '@chairtime/domain';
+import { JobName } from '@chairtime/jobs';
 import { buildDataSourceOptions } from '@chairtime/persistence';
 import { ENTITIES, MIGRATIONS } from '@chairtime/persistence/registry';
 import { AppProcess } from '../test/support/processes';
@@ -304,11 +305,14 @@ export async function run(): Promise<Record<string, number | string>> {
 
     // ---- wait until every due message is processed ----
     const drainStarted = performance.now();
+    // Messages still to send, and plan-messages jobs still to run (each plans a booking's messages).
     const scheduled = async (): Promise<number> =>
       (
-        await ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM message WHERE clinic_id = ANY($1) AND status = 'scheduled'`, [
-          clinicIds,
-        ])
+        await ds.query<{ n: number }[]>(
+          `SELECT (SELECT count(*)::int FROM message WHERE clinic_id = ANY($1) AND status = 'scheduled')
+                + (SELECT count(*)::int FROM outbox_entry WHERE clinic_id = ANY($1) AND job_name = $2 AND done_at IS NULL) AS n`,
+          [clinicIds, JobName.PlanMessages],
+        )
       )[0].n;
     while ((await scheduled()) > 0 && performance.now() - drainStarted < DRAIN_TIMEOUT_MS) await new Promise((r) => setTimeout(r, 500));
     const drainSeconds = (performance.now() - drainStarted) / 1000;

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import request from 'supertest';
 import { JobName, QueueName, jobOptions, redisOptionsFromUrl } from '@chairtime/jobs';
 import { FaultScenario, report } from '../support/fault-scenario';
-import { waitFor } from '../support/messaging-factories';
+import { planBookedMessages, waitFor } from '../support/messaging-factories';
 
 const VISITS = 5;
 const MESSAGES_PER_VISIT = 4;
@@ -50,6 +50,8 @@ describe('fault: duplicate submissions and duplicate jobs', () => {
     expect(refused).toEqual([]);
     expect(ids.size).toBe(VISITS);
     expect(appointments).toBe(VISITS);
+    // One plan-messages job per appointment, whatever the duplicates; planned as a worker would.
+    expect(await planBookedMessages(s.api)).toBe(VISITS);
     expect((await s.counts()).scheduled).toBe(s.total);
 
     await s.startWorker();

@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { FixedClock, findForbiddenWords } from '@chairtime/domain';
 import { Role } from '@chairtime/identity';
 import { SendMessageHandler, sendJobId } from '@chairtime/messaging';
+import { planBookedMessages } from '../support/messaging-factories';
 import { asPatient, asStaff } from '../support/auth';
 import { inductionStarts, newClinic, newPatient, startCoursesApi, TestClinic } from '../support/courses-factories';
 
@@ -75,6 +76,8 @@ describe('follow-ups: course-end messages, check-in answers, attendance and boos
       .set(scheduler())
       .send({ visits: starts.map((startsAt, i) => ({ sequence: i + 1, startsAt })) })
       .expect(201);
+    // What the worker does next: plan the booked visits' messages.
+    await planBookedMessages(app);
     return { patientId, courseId: course.body.id as string, visits: booked.body.appointments };
   }
 
@@ -355,6 +358,7 @@ describe('follow-ups: course-end messages, check-in answers, attendance and boos
       .set(scheduler())
       .send({ visits: [{ sequence: 1, startsAt }] })
       .expect(201);
+    await planBookedMessages(app);
     const rows = await courseEndRows(courseId);
     expect(rows.filter((r) => r.kind === 'booster-due').map((r) => r.status)).toEqual(['superseded', 'superseded', 'superseded']);
     expect(rows.filter((r) => r.kind === 'phq9-check-in').map((r) => r.status)).toEqual(['scheduled', 'scheduled', 'scheduled']);

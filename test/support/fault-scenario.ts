@@ -8,7 +8,7 @@ import { asStaff } from './auth';
 import { AppProcess } from './processes';
 import { scratchDatabase } from './scratch-database';
 import { SchedClinic, seedClinic, seedPatient, startSchedulingApi } from './scheduling-factories';
-import { waitFor } from './messaging-factories';
+import { planBookedMessages, waitFor } from './messaging-factories';
 
 const ZONE = 'America/New_York';
 
@@ -132,6 +132,9 @@ export class FaultScenario {
         .send(await this.appointment(i, start))
         .expect(201);
     }
+    // The plan-messages jobs the bookings enqueued, run here as a worker would run them at once:
+    // the faults below are about sending what was planned.
+    await planBookedMessages(this.api);
     const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM message WHERE status = 'scheduled'`);
     return n;
   }

@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '@chairtime/domain';
+import { PlanMessagesHandler } from '@chairtime/messaging';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 
 /** The real worker module (optionally with a test clock) started in-process (relay, processors, handlers) against the run's Postgres and Redis. */
@@ -43,4 +44,30 @@ export async function messagesOf(
 /** Sets a patient's channel consent. */
 export async function setConsent(ds: DataSource, patientId: string, consent: { sms: boolean; email: boolean }): Promise<void> {
   await ds.query(`UPDATE patient SET consent = $2 WHERE id = $1`, [patientId, JSON.stringify(consent)]);
+}
+
+/**
+ * Does what the worker does with the `plan-messages` jobs bookings enqueued: runs each open one
+ * through its handler and closes its outbox row. Tests without a worker call it after booking to
+ * see the visits' messages.
+ *
+ * @returns how many jobs it ran
+ */
+export async function planBookedMessages(app: INestApplicationContext): Promise<number> {
+  const ds = app.get(DataSource);
+  const handler = app.get(PlanMessagesHandler);
+  const jobs = await ds.query<{ job_id: string; payload: { appointmentIds: string[]; bookedAt: number } }[]>(
+    `SELECT job_id, payload FROM outbox_entry WHERE job_name = 'plan-messages' AND op = 'add' AND done_at IS NULL ORDER BY id`,
+  );
+  for (const job of jobs) {
+    await handler.handle(job.payload);
+    // Closed unless a worker's relay holds the row (it is handing it to Redis): that worker then runs
+    // it too, finds the visits planned and closes it.
+    await ds.query(
+      `UPDATE outbox_entry SET done_at = now()
+        WHERE id IN (SELECT id FROM outbox_entry WHERE job_id = $1 AND op = 'add' AND done_at IS NULL FOR UPDATE SKIP LOCKED)`,
+      [job.job_id],
+    );
+  }
+  return jobs.length;
 }

@@ -14,12 +14,12 @@ import { PurgeOutboxHandler, ReconcileHandler } from './maintenance.handlers';
 import { ExpireHoldHandler } from '@chairtime/courses';
 import { SchedulingModule } from '@chairtime/scheduling';
 import { AuditModule, PurgeAuditHandler } from '@chairtime/audit';
-import { MessagingModule, RideCheckHandler, SendMessageHandler } from '@chairtime/messaging';
+import { MessagingModule, PlanMessagesHandler, RideCheckHandler, SendMessageHandler } from '@chairtime/messaging';
 import { ExpireWaitlistOfferHandler, OfferFreedTimeHandler, WaitlistModule } from '@chairtime/waitlist';
 
 const HANDLERS = [ReconcileHandler, PurgeOutboxHandler, ExpireHoldHandler, PurgeAuditHandler, SendMessageHandler, RideCheckHandler];
 /** Handlers provided (with their dependencies) by feature modules the worker imports. */
-const MODULE_HANDLERS = [OfferFreedTimeHandler, ExpireWaitlistOfferHandler];
+const MODULE_HANDLERS = [OfferFreedTimeHandler, ExpireWaitlistOfferHandler, PlanMessagesHandler];
 
 @Module({
   imports: [

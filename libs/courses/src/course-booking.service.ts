@@ -93,7 +93,7 @@ export interface BookingView {
 
 /**
  * Books a whole series of a course atomically: validate against the protocol version of the course,
- * then ONE transaction places every visit (BookingService: clinic-day locks + exclusion
+ * then ONE transaction places every visit (BookingService: clinic-time locks + exclusion
  * constraints), writes the booking row and moves the course. Holds expire by the clock: every
  * query that judges expiry compares `hold_expires_at` with the injected clock's time, so tests
  * can freeze and advance it and no job needs to run for a hold to stop counting.
@@ -162,8 +162,8 @@ export class CourseBookingService {
       const holdExpiresAt = hold ? new Date(now + (clinic.settings.holdMinutes ?? 10) * 60_000) : null;
       const bookingId = randomUUID();
       const course = { id: ctx.id, clinicId: ctx.clinic_id, patientId: ctx.patient_id };
-      // Everything that does not need the clinic-day locks is written before placeVisits takes
-      // them: those locks serialize bookings of the same days, so they are held for as short as
+      // Everything that does not need the clinic-time locks is written before placeVisits takes
+      // them: those locks serialize bookings of overlapping times, so they are held for as short as
       // possible. The order within the transaction changes nothing: all of it commits or none.
       // The booking row, the course's new status and the audit row go in one statement.
       await txQuery(em, 'course-book-write', WRITE_SQL, [

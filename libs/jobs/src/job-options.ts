@@ -12,6 +12,8 @@ const TUNING: Record<JobName, Tuning> = {
   [JobName.PurgeOutbox]: { attempts: 3, backoffMs: 60_000 },
   [JobName.PurgeAudit]: { attempts: 3, backoffMs: 60_000 },
   [JobName.ExpireHold]: { attempts: 5, backoffMs: 5_000 },
+  // A visit without its plan gets no reminders: retried longer than a single send.
+  [JobName.PlanMessages]: { attempts: 10, backoffMs: 2_000 },
   [JobName.SendMessage]: { attempts: 5, backoffMs: 5_000 },
   [JobName.RideCheck]: { attempts: 5, backoffMs: 5_000 },
   [JobName.OfferFreedTime]: { attempts: 5, backoffMs: 2_000 },

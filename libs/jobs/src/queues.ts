@@ -18,6 +18,8 @@ export enum JobName {
   PurgeAudit = 'purge-audit',
   /** Marks a series hold expired (courses); correctness never waits for it. */
   ExpireHold = 'expire-hold',
+  /** Plans the messages of visits just booked (messaging); re-reads the visits, plans each once. */
+  PlanMessages = 'plan-messages',
   /** Sends one planned patient message (messaging); re-reads the message and its visit. */
   SendMessage = 'send-message',
   /** Ride-home escalation of a visit at T−24 h / T−3 h (messaging); skips when the visit changed. */
@@ -34,6 +36,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PurgeOutbox]: QueueName.Maintenance,
   [JobName.PurgeAudit]: QueueName.Maintenance,
   [JobName.ExpireHold]: QueueName.Workflows,
+  [JobName.PlanMessages]: QueueName.Workflows,
   [JobName.SendMessage]: QueueName.Messages,
   [JobName.RideCheck]: QueueName.Workflows,
   [JobName.OfferFreedTime]: QueueName.Workflows,
@@ -46,6 +49,8 @@ export interface JobPayloads {
   [JobName.PurgeOutbox]: Record<string, never>;
   [JobName.PurgeAudit]: Record<string, never>;
   [JobName.ExpireHold]: { bookingId: string };
+  /** `bookedAt`: the booking's time (epoch ms), which the plan is made for. */
+  [JobName.PlanMessages]: { appointmentIds: string[]; bookedAt: number };
   [JobName.SendMessage]: { messageId: string };
   [JobName.RideCheck]: { appointmentId: string; version: number; stage: 't-24h' | 't-3h' };
   [JobName.OfferFreedTime]: { freedId: string };

@@ -4,6 +4,7 @@ export * from './message-scheduler.listener';
 export * from './send-job';
 export * from './appointment-messages.service';
 export * from './send-message.handler';
+export * from './plan-messages.handler';
 export * from './ride-check.handler';
 export * from './urgent-notifier.service';
 export * from './action-tokens';

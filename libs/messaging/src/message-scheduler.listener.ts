@@ -12,9 +12,9 @@ import {
   ScheduledMessage,
   scheduleMessages,
 } from '@chairtime/domain';
-import { JobName, OutboxJob, cancelJobs, jobId, outboxInsertParams } from '@chairtime/jobs';
+import { JobName, OutboxJob, cancelJobs, jobId, outboxInsertParams, outboxInsertSql } from '@chairtime/jobs';
 import { txQuery } from '@chairtime/persistence';
-import { AppointmentChange, AppointmentChangeHint, AppointmentChangeListener, AppointmentEvents } from '@chairtime/scheduling';
+import { AppointmentChange, AppointmentChangeListener, AppointmentEvents } from '@chairtime/scheduling';
 import { Appointment, Clinic, DEFAULT_CLINIC_SETTINGS, VisitKind } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Course, ProtocolEntity } from '@chairtime/courses/entities';
@@ -24,30 +24,19 @@ import { ATTENDANCE_CONFIRMED_FLAG } from './message-links';
 import {
   COURSE_END_STATE_SQL,
   CourseEndState,
-  CourseRow,
   INSERT_SQL,
   MessagePatient,
+  PLAN_CONTEXT_SQL,
+  PlanClinic,
+  PlanContext,
+  PlanKind,
   PlanRow,
-  READ_AHEAD_SQL,
 } from './message-scheduler.sql';
 
-/**
- * What planning reads that does not depend on the changed rows, read ahead by {@link
- * MessageSchedulerListener.prepare} before a booking takes its clinic-day locks. Used only when it
- * covers every visit of the change list.
- */
-interface ReadAhead {
-  clinics: Clinic[];
-  patients: MessagePatient[];
-  planRows: PlanRow[];
-  kinds: VisitKind[];
-  courses: { course: CourseRow; protocol: Pick<ProtocolEntity, 'rules'> }[];
-}
-
-/** Changes after which the visit's pending messages no longer apply. */
-const SUPERSEDING = new Set(['rescheduled', 'cancelled', 'no-show', 'released', 'expired', 'confirmed', 'booked']);
+/** Changes after which the visit's pending messages no longer apply (`booked` visits are planned by the worker). */
+const SUPERSEDING = new Set(['rescheduled', 'cancelled', 'no-show', 'released', 'expired', 'confirmed']);
 /** Changes after which the visit (if booked) gets a fresh set of messages. */
-const PLANNING = new Set(['booked', 'confirmed', 'rescheduled']);
+const PLANNING = new Set(['confirmed', 'rescheduled']);
 
 /** Ride-home escalation stages and how long before the start each runs. */
 export const RIDE_STAGES = [
@@ -55,16 +44,25 @@ export const RIDE_STAGES = [
   { stage: 't-3h', beforeMs: 3 * 3600_000 },
 ] as const;
 
+/** The plan-messages job of visits just booked (named by the first of them). */
+export const planJobId = (appointmentIds: string[]): string => jobId('plan-messages', appointmentIds[0]);
+
 /** The ride-check job of a visit version and stage. */
 export const rideJobId = (appointmentId: string, version: number, stage: string): string => jobId('ride', appointmentId, version, stage);
 
 /**
- * Turns appointment changes into message rows + `send-message` outbox jobs, in the transaction of
- * the change. Every planning change first supersedes what was pending for the visit (and cancels
- * those jobs), then plans afresh from the clinic's plan — so a reschedule, a confirm after a hold
- * or a repeated emit never leaves two live sets. Held visits get nothing until confirmed.
- * A change list is handled as a batch (a series books six visits at once): one query per step for
- * all its visits, not one per visit.
+ * Turns appointment changes into message rows + `send-message` outbox jobs. Every planning change
+ * first supersedes what was pending for the visit (and cancels those jobs), then plans afresh from
+ * the clinic's plan — so a reschedule, a confirm after a hold or a repeated emit never leaves two
+ * live sets. Held visits get nothing until confirmed.
+ *
+ * Visits just booked (a series is six at once) are planned by the worker: the booking's
+ * transaction writes one `plan-messages` outbox row naming them, and {@link PlanMessagesHandler}
+ * plans them from what the visits are when it runs. The booking commits that row or nothing, so
+ * no visit is left without its messages; about 50 message and job rows a series are written off
+ * the booking's path, which then holds its locks for less. Every other change (a reschedule, a
+ * confirmed hold, a cancel) is planned in its own transaction, as one query per step for all its
+ * visits.
  */
 @Injectable()
 export class MessageSchedulerListener implements AppointmentChangeListener, OnModuleInit {
@@ -77,42 +75,69 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     this.events.register(this);
   }
 
-  /** Reads the patients, plan, courses and protocols a booking's messages need (clinic and kinds come with the hint), in one statement. */
-  async prepare(em: EntityManager, hint: AppointmentChangeHint): Promise<ReadAhead | undefined> {
-    // Held visits get no messages until the hold is confirmed: nothing to read ahead for them.
-    if (hint.status === 'held') return undefined;
-    const [row] = await txQuery<{ patients: MessagePatient[]; plans: PlanRow[]; courses: ReadAhead['courses'] }>(
-      em,
-      'messages-read-ahead',
-      READ_AHEAD_SQL,
-      [hint.patientIds, hint.clinic.id, hint.courseIds],
-    );
-    return { clinics: [hint.clinic], patients: row.patients, planRows: row.plans, kinds: hint.kinds, courses: row.courses };
-  }
-
-  async onAppointmentsChanged(em: EntityManager, changes: AppointmentChange[], prepared?: unknown): Promise<void> {
-    const ahead = prepared as ReadAhead | undefined;
-    for (const c of changes) if (c.type === 'rescheduled') await this.clearAttendance(em, c.appointment);
-    // A visit just booked is a new row: nothing of it can be pending yet.
+  async onAppointmentsChanged(em: EntityManager, changes: AppointmentChange[]): Promise<void> {
+    // A visit just booked is a new row: nothing of it is pending; the worker plans it.
+    const booked = changes.filter((c) => c.type === 'booked').map((c) => c.appointment);
+    if (booked.length > 0) await this.deferPlanning(em, booked);
+    const rest = changes.filter((c) => c.type !== 'booked');
+    if (rest.length === 0) return;
+    for (const c of rest) if (c.type === 'rescheduled') await this.clearAttendance(em, c.appointment);
     await this.supersede(
       em,
-      changes.filter((c) => SUPERSEDING.has(c.type) && c.type !== 'booked').map((c) => c.appointment),
+      rest.filter((c) => SUPERSEDING.has(c.type)).map((c) => c.appointment),
     );
     // The last change of a visit decides: planning a visit twice would leave two live sets.
-    const last = new Map(changes.map((c) => [c.appointment.id, c]));
-    // Once per course, after its visits: a series booking is one emit of six changes. With one
-    // course, the insert of the visits' messages reads its course-end state too.
+    const last = new Map(rest.map((c) => [c.appointment.id, c]));
+    // Once per course, after its visits. With one course, the insert of the visits' messages
+    // reads its course-end state too.
     const courses = [
-      ...new Set(changes.filter((c) => SUPERSEDING.has(c.type) && c.appointment.courseId).map((c) => c.appointment.courseId as string)),
+      ...new Set(rest.filter((c) => SUPERSEDING.has(c.type) && c.appointment.courseId).map((c) => c.appointment.courseId as string)),
     ];
     const endOf = courses.length === 1 ? courses[0] : null;
     const state = await this.plan(
       em,
       [...last.values()].filter((c) => PLANNING.has(c.type) && c.appointment.status === 'booked').map((c) => c.appointment),
-      ahead,
       endOf,
     );
-    for (const courseId of courses) await this.planCourseEnd(em, courseId, ahead, courseId === endOf ? state : null);
+    for (const courseId of courses) await this.planCourseEnd(em, courseId, courseId === endOf ? state : null);
+  }
+
+  /**
+   * Plans visits booked earlier (the `plan-messages` job): the ones still booked and not planned
+   * yet — no per-visit message of theirs exists, whatever its status; a reschedule or a second
+   * delivery of the job planned them — then their courses' course-end messages. The visits are
+   * locked first, so a reschedule or cancel of one of them waits for this or sees what it wrote.
+   * The plan is made as of `bookedAt`, the booking's time by the API's clock, as the booking
+   * would have made it: a worker's clock running ahead would otherwise skip reminders due soon as
+   * past, and the booking confirmation is sent from the booking's time. A job that runs late (the
+   * queue was down) sends what fell due meanwhile late, as the send jobs of a booking made then do.
+   *
+   * @returns how many visits it planned
+   */
+  async planBooked(em: EntityManager, appointmentIds: string[], bookedAt: number): Promise<number> {
+    const locked = await em.getRepository(Appointment).find({ where: { id: In(appointmentIds) }, lock: { mode: 'pessimistic_write' } });
+    if (locked.length === 0) return 0;
+    // Read after the lock: a reschedule that planned one of them has committed by now.
+    const [context] = await txQuery<PlanContext>(em, 'messages-plan-context', PLAN_CONTEXT_SQL, [locked.map((a) => a.id)]);
+    const due = locked.filter((a) => a.status === 'booked' && !context.planned.includes(a.id));
+    const courses = [...new Set(locked.flatMap((a) => (a.courseId ? [a.courseId] : [])))].sort();
+    // With one course, the insert of the visits' messages reads its course-end state too.
+    const endOf = courses.length === 1 ? courses[0] : null;
+    const state = await this.plan(em, due, endOf, bookedAt, context);
+    for (const courseId of courses) await this.planCourseEnd(em, courseId, courseId === endOf ? state : null, bookedAt, context);
+    return due.length;
+  }
+
+  /** One `plan-messages` outbox row for visits just booked (ids only), in the booking's transaction. */
+  private async deferPlanning(em: EntityManager, appts: Appointment[]): Promise<void> {
+    const ids = appts.map((a) => a.id);
+    const job: OutboxJob<JobName.PlanMessages> = {
+      name: JobName.PlanMessages,
+      jobId: planJobId(ids),
+      payload: { appointmentIds: ids, bookedAt: this.clock.now() },
+      clinicId: appts[0].clinicId,
+    };
+    await txQuery(em, 'messages-plan-job', outboxInsertSql(1), outboxInsertParams([job]));
   }
 
   /** Marks every pending message of the visits superseded and removes their jobs. */
@@ -171,8 +196,14 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
    * pending booster-due and booster-offer messages: the booster they ask for is booked. Cancelling
    * that booster does not bring them back; the course's next steps still show the window.
    */
-  async planCourseEnd(em: EntityManager, courseId: string, ahead?: ReadAhead, read?: CourseEndState | null): Promise<void> {
-    const known = ahead?.courses.find((c) => c.course.id === courseId);
+  async planCourseEnd(
+    em: EntityManager,
+    courseId: string,
+    read?: CourseEndState | null,
+    now = this.clock.now(),
+    context?: PlanContext,
+  ): Promise<void> {
+    const known = context?.courses.find((c) => c.course.id === courseId);
     const course = known?.course ?? (await em.findOne(Course, { where: { id: courseId } }));
     if (!course) return;
     const protocol =
@@ -186,14 +217,15 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     }
     const state = read ?? (await txQuery<CourseEndState>(em, 'messages-course-end-state', COURSE_END_STATE_SQL, [courseId]))[0];
     const end = courseEnd({ status: course.status, induction: true }, state.visits);
-    const covered = ahead && covers(ahead, [course.clinicId], [course.patientId], []);
     // One after the other: a transaction's connection runs one query at a time anyway.
-    const clinic = covered ? (ahead.clinics[0] as Clinic) : await em.findOneOrFail(Clinic, { where: { id: course.clinicId } });
-    const patient = covered
-      ? (ahead.patients.find((p) => p.id === course.patientId) as MessagePatient)
-      : await em.findOneOrFail(Patient, { where: { id: course.patientId } });
-    const planRow = covered ? (ahead.planRows[0] ?? null) : await em.findOne(MessagePlan, { where: { clinicId: course.clinicId } });
-    const fresh = end ? this.courseEndPlan(end, clinic, patient, planRow?.entries ?? DEFAULT_MESSAGE_PLAN) : [];
+    const clinic: PlanClinic =
+      context?.clinics.find((c) => c.id === course.clinicId) ?? (await em.findOneOrFail(Clinic, { where: { id: course.clinicId } }));
+    const patient: MessagePatient =
+      context?.patients.find((p) => p.id === course.patientId) ?? (await em.findOneOrFail(Patient, { where: { id: course.patientId } }));
+    const planRow: PlanRow | null = context
+      ? (context.plans.find((p) => p.clinicId === course.clinicId) ?? null)
+      : await em.findOne(MessagePlan, { where: { clinicId: course.clinicId } });
+    const fresh = end ? this.courseEndPlan(end, clinic, patient, planRow?.entries ?? DEFAULT_MESSAGE_PLAN, now) : [];
     const pending = state.pending;
     const key = (visitId: string, kind: string, offset: string, plannedAt: number, sendAt: number) =>
       [visitId, kind, offset, plannedAt, sendAt].join('|');
@@ -215,8 +247,13 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
   }
 
   /** The clinic plan's course-end entries resolved from a course end. */
-  private courseEndPlan(end: CourseEnd, clinic: Clinic, patient: MessagePatient, plan: readonly MessagePlanEntry[]): ScheduledMessage[] {
-    const now = this.clock.now();
+  private courseEndPlan(
+    end: CourseEnd,
+    clinic: PlanClinic,
+    patient: MessagePatient,
+    plan: readonly MessagePlanEntry[],
+    now: number,
+  ): ScheduledMessage[] {
     return scheduleMessages({
       plan: plan.filter((e) => e.anchor === 'course-end'),
       visit: { kind: end.visitKind, start: end.visitStart, chairReleasedAt: null, bookedAt: Math.min(now, end.visitStart) },
@@ -228,7 +265,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
   }
 
   /** The T−24 h / T−3 h ride checks of a visit that needs a ride home and has none confirmed. */
-  private rideChecks(appt: Appointment, kind: VisitKind | undefined, now: number): OutboxJob[] {
+  private rideChecks(appt: Appointment, kind: PlanKind | undefined, now: number): OutboxJob[] {
     if (appt.rideStatus !== 'unconfirmed' || !kind?.rideRequired) return [];
     return RIDE_STAGES.filter(({ beforeMs }) => appt.startsAt.getTime() - beforeMs > now).map(({ stage, beforeMs }) => ({
       name: JobName.RideCheck,
@@ -243,23 +280,22 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
    * Writes the visits' messages and their jobs: clinics, patients, plans and visit kinds are
    * loaded once for the batch, then one INSERT for the messages and one for the outbox rows.
    */
-  async plan(em: EntityManager, appts: Appointment[], ahead?: ReadAhead, endOf: string | null = null): Promise<CourseEndState | null> {
+  async plan(
+    em: EntityManager,
+    appts: Appointment[],
+    endOf: string | null = null,
+    now = this.clock.now(),
+    context?: PlanContext,
+  ): Promise<CourseEndState | null> {
     if (appts.length === 0) return null;
     const unique = (ids: string[]) => [...new Set(ids)];
     const clinicIds = unique(appts.map((a) => a.clinicId));
-    const patientIds = unique(appts.map((a) => a.patientId));
-    const kindKeys = unique(appts.map((a) => a.kind));
-    const { clinics, patients, planRows, kinds } =
-      ahead && covers(ahead, clinicIds, patientIds, kindKeys)
-        ? ahead
-        : {
-            // One after the other: a transaction's connection runs one query at a time anyway.
-            clinics: await em.find(Clinic, { where: { id: In(clinicIds) } }),
-            patients: await em.find(Patient, { where: { id: In(patientIds) } }),
-            planRows: await em.find(MessagePlan, { where: { clinicId: In(clinicIds) } }),
-            kinds: await em.find(VisitKind, { where: { key: In(kindKeys) } }),
-          };
-    const now = this.clock.now();
+    // One after the other: a transaction's connection runs one query at a time anyway.
+    const clinics: PlanClinic[] = context?.clinics ?? (await em.find(Clinic, { where: { id: In(clinicIds) } }));
+    const patients: MessagePatient[] =
+      context?.patients ?? (await em.find(Patient, { where: { id: In(unique(appts.map((a) => a.patientId))) } }));
+    const planRows: PlanRow[] = context?.plans ?? (await em.find(MessagePlan, { where: { clinicId: In(clinicIds) } }));
+    const kinds: PlanKind[] = context?.kinds ?? (await em.find(VisitKind, { where: { key: In(unique(appts.map((a) => a.kind))) } }));
     const jobs: OutboxJob[] = [];
     const rows: Message[] = [];
     for (const appt of appts) {
@@ -324,7 +360,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
   }
 
   /** The message rows of one visit, from the clinic's plan. */
-  private messages(appt: Appointment, clinic: Clinic, patient: MessagePatient, planRow: PlanRow | null, now: number): Message[] {
+  private messages(appt: Appointment, clinic: PlanClinic, patient: MessagePatient, planRow: PlanRow | null, now: number): Message[] {
     const scheduled = scheduleMessages({
       plan: planRow?.entries ?? DEFAULT_MESSAGE_PLAN,
       visit: {
@@ -382,15 +418,6 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
   static pending(em: EntityManager, appointmentIds: string[]): Promise<Message[]> {
     return em.find(Message, { where: { appointmentId: In(appointmentIds), status: 'scheduled' } });
   }
-}
-
-/** Whether a read-ahead holds every clinic, patient and visit kind asked for (its one clinic's plan with it). */
-function covers(ahead: ReadAhead, clinicIds: string[], patientIds: string[], kinds: string[]): boolean {
-  return (
-    clinicIds.every((id) => ahead.clinics.some((c) => c.id === id)) &&
-    patientIds.every((id) => ahead.patients.some((p) => p.id === id)) &&
-    kinds.every((k) => ahead.kinds.some((v) => v.key === k))
-  );
 }
 
 /** Job ids grouped by the clinic of their outbox rows. */

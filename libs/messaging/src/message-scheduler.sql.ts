@@ -1,6 +1,7 @@
 import type { CourseEndVisit } from '@chairtime/domain';
 import type { Patient } from '@chairtime/clinical/entities';
-import type { Course } from '@chairtime/courses/entities';
+import type { Course, ProtocolEntity } from '@chairtime/courses/entities';
+import type { Clinic, VisitKind } from '@chairtime/scheduling/entities';
 import { outboxInsertSql } from '@chairtime/jobs';
 import type { MessagePlan } from './entities';
 
@@ -12,24 +13,46 @@ import type { MessagePlan } from './entities';
 /** What planning reads of a patient: the zone, the contact preference and the consent (no names). */
 export type MessagePatient = Pick<Patient, 'id' | 'clinicId' | 'timezone' | 'contactPreference' | 'consent'>;
 export type PlanRow = Pick<MessagePlan, 'clinicId' | 'entries'>;
+
+export type PlanClinic = Pick<Clinic, 'id' | 'timezone' | 'settings'>;
+export type PlanKind = Pick<VisitKind, 'key' | 'rideRequired'>;
 export type CourseRow = Pick<Course, 'id' | 'clinicId' | 'patientId' | 'protocolKey' | 'protocolVersion' | 'status'>;
 
+/** What planning the messages of some visits reads besides the visits ({@link PLAN_CONTEXT_SQL}). */
+export interface PlanContext {
+  /** Visits of the list that already have a per-visit message (any status): planned before. */
+  planned: string[];
+  clinics: PlanClinic[];
+  patients: MessagePatient[];
+  plans: PlanRow[];
+  kinds: PlanKind[];
+  courses: { course: CourseRow; protocol: Pick<ProtocolEntity, 'rules'> }[];
+}
+
 /**
- * The read-ahead of a booking in one statement, as JSON with the entities' field names: $1
- * patients, $2 the clinic (its plan), $3 courses with their protocol version's rules.
+ * Everything a plan-messages job reads besides its locked visits ($1), in one statement, as JSON
+ * with the entities' field names: which visits are planned already, and their clinics, patients,
+ * clinic plans, visit kinds and courses with their protocol version's rules.
  */
-export const READ_AHEAD_SQL = `SELECT
+export const PLAN_CONTEXT_SQL = `WITH a AS (SELECT * FROM appointment WHERE id = ANY($1::uuid[]))
+  SELECT
+  (SELECT coalesce(json_agg(DISTINCT m.appointment_id), '[]') FROM message m
+     WHERE m.appointment_id = ANY($1::uuid[]) AND m.anchor <> 'course-end') AS planned,
+  (SELECT coalesce(json_agg(json_build_object('id', c.id, 'timezone', c.timezone, 'settings', c.settings)), '[]')
+     FROM clinic c WHERE c.id IN (SELECT clinic_id FROM a)) AS clinics,
   (SELECT coalesce(json_agg(json_build_object('id', p.id, 'clinicId', p.clinic_id, 'timezone', p.timezone,
             'contactPreference', p.contact_preference, 'consent', p.consent)), '[]')
-     FROM patient p WHERE p.id = ANY($1::uuid[])) AS patients,
+     FROM patient p WHERE p.id IN (SELECT patient_id FROM a)) AS patients,
   (SELECT coalesce(json_agg(json_build_object('clinicId', mp.clinic_id, 'entries', mp.entries)), '[]')
-     FROM message_plan mp WHERE mp.clinic_id = $2) AS plans,
+     FROM message_plan mp WHERE mp.clinic_id IN (SELECT clinic_id FROM a)) AS plans,
+  (SELECT coalesce(json_agg(json_build_object('key', k.key, 'rideRequired', k.ride_required)), '[]')
+     FROM visit_kind k WHERE k.key IN (SELECT kind FROM a)) AS kinds,
   (SELECT coalesce(json_agg(json_build_object(
             'course', json_build_object('id', c.id, 'clinicId', c.clinic_id, 'patientId', c.patient_id,
               'protocolKey', c.protocol_key, 'protocolVersion', c.protocol_version, 'status', c.status),
             'protocol', json_build_object('rules', pr.rules))), '[]')
      FROM course c JOIN protocol pr ON pr.key = c.protocol_key AND pr.version = c.protocol_version
-     WHERE c.id = ANY($3::uuid[])) AS courses`;
+     WHERE c.id IN (SELECT course_id FROM a)) AS courses`;
 
 /** Epoch milliseconds of a timestamptz column (exact for whole milliseconds). */
 const ms = (column: string): string => `(extract(epoch from ${column}) * 1000)::float8`;
@@ -57,8 +80,8 @@ export const COURSE_END_STATE_SQL = `SELECT ${courseEndState(1)}`;
  * for any number of rows (prepared once per connection). Ids are chosen by the caller: the send
  * jobs name their message. It also answers the {@link CourseEndState} of course $21 (none when
  * null), read from the snapshot the statement starts with: that holds the visits the change wrote
- * before and none of the rows inserted here (never course-end messages), so a series booking
- * reads its course end without another round trip under its clinic-day locks.
+ * before and none of the rows inserted here (never course-end messages), so planning reads its
+ * course end without another round trip.
  */
 export const INSERT_SQL = `WITH m AS (
     INSERT INTO message (id, clinic_id, patient_id, appointment_id, course_id, kind, channel, anchor, "offset",

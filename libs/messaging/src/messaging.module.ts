@@ -9,10 +9,12 @@ import { UrgentNotifierService } from './urgent-notifier.service';
 import { ActionService } from './action.service';
 import { InboundSmsService } from './inbound-sms.service';
 import { BoosterOfferService } from './booster-offer.service';
+import { PlanMessagesHandler } from './plan-messages.handler';
 
 /**
  * Patient messaging: plans, the appointment-change listener (registered with AppointmentEvents at
- * init, so both the API and the worker plan messages in the change's transaction) and read models.
+ * init, so both the API and the worker plan messages in the change's transaction, or enqueue the
+ * planning of visits just booked for {@link PlanMessagesHandler}) and read models.
  * The send handler is registered by the worker in its HANDLERS list. Global so that clinical's
  * optional `@Inject(PATIENT_NOTIFIER)` resolves without clinical importing messaging.
  */
@@ -27,6 +29,8 @@ import { BoosterOfferService } from './booster-offer.service';
     ActionService,
     InboundSmsService,
     BoosterOfferService,
+    // The worker runs it; the API's tests plan what a booking enqueued through it too.
+    PlanMessagesHandler,
     // For the worker's RideCheckHandler and check-in answers (stateless; avoids pulling the whole
     // clinical module in).
     TaskService,
@@ -34,6 +38,7 @@ import { BoosterOfferService } from './booster-offer.service';
     { provide: PATIENT_NOTIFIER, useExisting: UrgentNotifierService },
   ],
   exports: [
+    PlanMessagesHandler,
     ActionService,
     InboundSmsService,
     MessagePlanService,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Appointment, Clinic, VisitKind } from '../entities';
+import { Appointment } from '../entities';
 
 export type AppointmentChangeType =
   | 'booked'
@@ -25,29 +25,10 @@ export interface AppointmentChange {
   previous?: { startsAt: Date; chairId: string | null; version: number };
 }
 
-/** What a coming change list will touch, known before its rows are written (with the rows the caller already loaded). */
-export interface AppointmentChangeHint {
-  /** The status the new visits get: a hold's listeners may have nothing to prepare. */
-  status: 'booked' | 'held';
-  clinic: Clinic;
-  patientIds: string[];
-  courseIds: string[];
-  kinds: VisitKind[];
-}
-
 /** Something that must happen in the same transaction as an appointment change (messages, waitlist offers). */
 export interface AppointmentChangeListener {
-  /**
-   * Optional read-ahead: a booking calls it before it takes its clinic-day locks, so reads that do
-   * not depend on the new rows (clinic, patient, plan) are not made while other bookings of those
-   * days wait. What it returns comes back as `prepared` with the change list it was made for.
-   */
-  prepare?(em: EntityManager, hint: AppointmentChangeHint): Promise<unknown>;
-  onAppointmentsChanged(em: EntityManager, changes: AppointmentChange[], prepared?: unknown): Promise<void>;
+  onAppointmentsChanged(em: EntityManager, changes: AppointmentChange[]): Promise<void>;
 }
-
-/** What each listener read ahead for one change list (see {@link AppointmentEvents.prepare}). */
-export type PreparedChanges = Map<AppointmentChangeListener, unknown>;
 
 /**
  * In-transaction fan-out of appointment changes. Listeners (messaging, waitlist) register at
@@ -62,16 +43,8 @@ export class AppointmentEvents {
     this.listeners.push(listener);
   }
 
-  /** Lets listeners read ahead, in the caller's transaction, for a change list about to be emitted. */
-  async prepare(em: EntityManager, hint: AppointmentChangeHint): Promise<PreparedChanges> {
-    const prepared: PreparedChanges = new Map();
-    for (const l of this.listeners) if (l.prepare) prepared.set(l, await l.prepare(em, hint));
-    return prepared;
-  }
-
-  /** `prepared` is what {@link prepare} returned for exactly these changes. */
-  async emit(em: EntityManager, changes: AppointmentChange[], prepared?: PreparedChanges): Promise<void> {
+  async emit(em: EntityManager, changes: AppointmentChange[]): Promise<void> {
     if (changes.length === 0) return;
-    for (const l of this.listeners) await l.onAppointmentsChanged(em, changes, prepared?.get(l));
+    for (const l of this.listeners) await l.onAppointmentsChanged(em, changes);
   }
 }

@@ -81,14 +81,6 @@ export class BookingService {
       requests.map((r) => r.kind),
       knownKinds,
     );
-    // Listeners read what they need before the locks: under them, other bookings of these times wait.
-    const prepared = await this.events.prepare(em, {
-      status: opts.status,
-      clinic,
-      patientIds: [...new Set(requests.map((r) => r.patientId))],
-      courseIds: [...new Set(requests.flatMap((r) => (r.courseId ? [r.courseId] : [])))],
-      kinds: [...kinds.values()],
-    });
     // Each visit's chair time: every rule of a start check looks only at rows overlapping it.
     const windows = requests.map((r) => chairWindow(visitKindSpec(kinds.get(r.kind) as VisitKind, clinic), r.startsAt.getTime()));
     const capacity = await this.lockSweepLoad(em, clinic, windows, []);
@@ -161,7 +153,6 @@ export class BookingService {
     await this.events.emit(
       em,
       rows.map((appointment) => ({ type: opts.status === 'held' ? ('held' as const) : ('booked' as const), appointment })),
-      prepared,
     );
     return rows;
   }
