@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '@chairtime/domain';
+import { JobName, JobPayloads } from '@chairtime/jobs';
+import { PlanMessagesHandler } from '@chairtime/messaging';
 import { Role } from '@chairtime/identity';
 import { bearer } from '../test/support/auth';
 import { newClinic, startCoursesApi } from '../test/support/courses-factories';
@@ -21,10 +23,13 @@ import { servingApi } from './support/serving-api';
  * Series-booking benchmark: 32 concurrent clients book non-conflicting 6-visit IV-induction
  * series (POST /v1/courses/:id/bookings) on a 32-chair clinic for ~10 s, against the API booted
  * in-process (the real ApiModule, clock frozen before the booked weeks). That single clinic is the
- * headline figure: all clients share its clinic-day locks (8 two-week blocks, so at most 8
- * bookings progress at once). A second ~10 s window (`BENCH_CLINICS`, default 4; 1 skips it)
+ * headline figure: its clients queue on its clinic-time locks (the 32 clients book 8 two-week
+ * blocks; the four series of a block booked at once take the same hours on four chairs, so they
+ * share nurse capacity and serialize). A second ~10 s window (`BENCH_CLINICS`, default 4; 1 skips it)
  * spreads the same 32 clients over that many clinics of the same layout, as a network of clinics
- * books; its figures carry the clinic count in their names. Then pgbench inserts the
+ * books; its figures carry the clinic count in their names. A third window books one clinic again
+ * with its concurrent series at different hours (`…SpreadHours`): what one clinic does when its
+ * bookers do not all want the same hours. Then pgbench inserts the
  * same 6 rows per transaction into a scratch table with the same exclusion constraint: the raw
  * ceiling of the database, so `ratio` says how much of it the whole booking path keeps.
  *
@@ -34,6 +39,11 @@ import { servingApi } from './support/serving-api';
  * from the two cores the API and Postgres share). Figures per series: the API's CPU
  * (`cpuMsPerSeries`), the CPU of the Postgres backends serving it (`postgresCpuMsPerSeries`) and,
  * with the API in its own process, the load generator's (`loadGenCpuMsPerSeries`).
+ *
+ * A booking leaves its visits' messages to the worker (one plan-messages job per series): after
+ * the windows, up to 400 of those jobs run through the worker's handler in-process, and their CPU
+ * per series is reported (`planCpuMsPerSeries`, `planPostgresCpuMsPerSeries`) — the rest of what a
+ * series costs.
  *
  * `BENCH_API=process` serves the HTTP load from the compiled API (`dist/`, build it first) in its
  * own process, so the load generator does not share the API's event loop; the in-process app then
@@ -126,6 +136,7 @@ async function bookWindow(
   url: string,
   pid: number | undefined,
   clinics: number,
+  spreadHours = false,
 ): Promise<Window> {
   const ds = app.get(DataSource);
   const seeded: { clinicId: string; layout: SeriesLayout; courses: { id: string }[] }[] = [];
@@ -151,7 +162,7 @@ async function bookWindow(
     await seedHistory(ds, clinic.id, clinic.chairIds, FIRST_MONDAY, HISTORY_DAYS);
     seeded.push({
       clinicId: clinic.id,
-      layout: { chairIds: clinic.chairIds, firstMonday: FIRST_MONDAY, blocks: BLOCKS, zone: ZONE },
+      layout: { chairIds: clinic.chairIds, firstMonday: FIRST_MONDAY, blocks: BLOCKS, zone: ZONE, spreadHours },
       courses,
     });
   }
@@ -244,15 +255,18 @@ export async function run(): Promise<Record<string, number | string>> {
   const app = await startCoursesApi(new FixedClock(Date.parse('2027-02-26T00:00:00Z')));
   const { url, child, pid } = await servingApi(app, API_PORT);
   try {
-    // The headline figure is ONE clinic (every client queues on its clinic-day locks); then the
+    // The headline figure is ONE clinic (clients queue on its clinic-time locks); then the
     // same load over CLINICS clinics, as a network of clinics books.
     const one = await bookWindow(app, url, pid, 1);
     const spread = CLINICS > 1 ? await bookWindow(app, url, pid, CLINICS) : null;
+    // One clinic again, its concurrent series at different hours: no shared nurse capacity to queue on.
+    const hours = await bookWindow(app, url, pid, 1, true);
     // The child's connections would leave pgbench's 32 clients short of connection slots.
     await child?.stop();
+    const planning = await deferredPlanning(app);
     const raw = rawPgbench(process.env.DATABASE_URL ?? '');
-    const failed = one.failed + (spread?.failed ?? 0);
-    const firstFailure = one.firstFailure ?? spread?.firstFailure;
+    const failed = one.failed + (spread?.failed ?? 0) + hours.failed;
+    const firstFailure = one.firstFailure ?? spread?.firstFailure ?? hours.firstFailure;
     return {
       seriesPerSecond: r1(one.seriesPerSecond),
       p50: r1(one.p50),
@@ -268,6 +282,10 @@ export async function run(): Promise<Record<string, number | string>> {
             [`failed${CLINICS}Clinics`]: spread.failed,
           }
         : {}),
+      seriesPerSecondSpreadHours: r1(hours.seriesPerSecond),
+      p50SpreadHours: r1(hours.p50),
+      p99SpreadHours: r1(hours.p99),
+      failedSpreadHours: hours.failed,
       ...(firstFailure ? { firstFailure } : {}),
       // The child logs only warnings and errors: its first one says why a request failed.
       ...(child && failed > 0
@@ -279,8 +297,13 @@ export async function run(): Promise<Record<string, number | string>> {
       postgresCpuMsPerSeries: r1(one.pgCpuPerSeries),
       ...(one.loadGenCpuPerSeries !== null ? { loadGenCpuMsPerSeries: r1(one.loadGenCpuPerSeries) } : {}),
       ...(one.roundTrips !== null ? { roundTripsPerSeries: r1(one.roundTrips) } : {}),
+      planJobs: planning.jobs,
+      planJobsPerSecond: r1(planning.perSecond),
+      planCpuMsPerSeries: r1(planning.cpuPerJob),
+      planPostgresCpuMsPerSeries: r1(planning.pgCpuPerJob),
       rawTps: typeof raw === 'number' ? Math.round(raw) : raw,
       ratio: typeof raw === 'number' && raw > 0 ? Math.round((one.seriesPerSecond / raw) * 1000) / 1000 : 'n/a',
+      ratioSpreadHours: typeof raw === 'number' && raw > 0 ? Math.round((hours.seriesPerSecond / raw) * 1000) / 1000 : 'n/a',
       ...(spread && typeof raw === 'number' && raw > 0
         ? { [`ratio${CLINICS}Clinics`]: Math.round((spread.seriesPerSecond / raw) * 1000) / 1000 }
         : {}),
@@ -289,6 +312,43 @@ export async function run(): Promise<Record<string, number | string>> {
     await child?.stop();
     await app.close();
   }
+}
+
+/** How many of the windows' plan-messages jobs {@link deferredPlanning} runs. */
+const PLAN_JOBS = 400;
+
+/**
+ * The booking's deferred half: each series booked above left one plan-messages job (its visits'
+ * 42 messages, ride checks and send jobs, written by the worker). Runs up to PLAN_JOBS of them
+ * through the worker's handler in-process, four at a time (the worker's workflows concurrency is
+ * higher), and reports the Node and Postgres CPU each took: what a series costs in all is the
+ * booking's figures plus these.
+ */
+async function deferredPlanning(
+  app: Awaited<ReturnType<typeof startCoursesApi>>,
+): Promise<{ jobs: number; perSecond: number; cpuPerJob: number; pgCpuPerJob: number }> {
+  const ds = app.get(DataSource);
+  const handler = app.get(PlanMessagesHandler);
+  const jobs = await ds.query<{ payload: JobPayloads[JobName.PlanMessages] }[]>(
+    `SELECT payload FROM outbox_entry WHERE job_name = $1 AND done_at IS NULL ORDER BY id LIMIT $2`,
+    [JobName.PlanMessages, PLAN_JOBS],
+  );
+  const pgBefore = await postgresCpuMs(ds, 'chairtime-api');
+  const cpuBefore = cpuMs(undefined);
+  const started = performance.now();
+  let next = 0;
+  const run = async () => {
+    while (next < jobs.length) await handler.handle(jobs[next++].payload);
+  };
+  await Promise.all(Array.from({ length: 4 }, run));
+  const seconds = (performance.now() - started) / 1000;
+  const n = Math.max(1, jobs.length);
+  return {
+    jobs: jobs.length,
+    perSecond: jobs.length / seconds,
+    cpuPerJob: (cpuMs(undefined) - cpuBefore) / n,
+    pgCpuPerJob: postgresCpuSince(pgBefore, await postgresCpuMs(ds, 'chairtime-api')) / n,
+  };
 }
 
 /** pgbench: 6 rows per transaction into a scratch table with the appointment's chair exclusion. */

@@ -9,6 +9,11 @@ export interface SeriesLayout {
   /** Two-week blocks the series spread over. */
   blocks: number;
   zone: string;
+  /**
+   * Series booked one after the other take different hours (the slot varies fastest) instead of
+   * the same hours on the next chairs: concurrent bookings then share no nurse capacity.
+   */
+  spreadHours?: boolean;
 }
 
 /** Series one two-week block holds: every chair, 16 slots of 90 minutes a day, Mon/Wed/Fri or Tue/Thu/Sat. */
@@ -24,8 +29,9 @@ export const blocksFor = (series: number, chairs: number): number => Math.ceil(s
 export const layoutDays = (blocks: number): number => blocks * 14;
 
 /**
- * The six IV-induction visits of series `s`: chair s % chairs, a 90-minute slot of the day,
- * Mon/Wed/Fri or Tue/Thu/Sat of one of the two-week blocks. No two series of one layout share
+ * The six IV-induction visits of series `s`: a chair, a 90-minute slot of the day,
+ * Mon/Wed/Fri or Tue/Thu/Sat of one of the two-week blocks (consecutive series of a block take the
+ * next chair at the same hours, or with `spreadHours` the next slot on the same chair). No two series of one layout share
  * chair time while `s` < blocks × seriesPerBlock(chairs), so a benchmark measures booking, not
  * conflicts.
  */
@@ -33,12 +39,12 @@ export function seriesVisits(s: number, layout: SeriesLayout): { sequence: numbe
   const chairs = layout.chairIds.length;
   const block = s % layout.blocks;
   const n = Math.floor(s / layout.blocks);
-  const r = Math.floor(n / chairs) % 32;
+  const r = layout.spreadHours ? n % 32 : Math.floor(n / chairs) % 32;
   const minutes = (r % 16) * 90;
   const shift = Math.floor(r / 16);
   const time = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
   const monday = addDays(layout.firstMonday, block * 14);
-  const chairId = layout.chairIds[n % chairs];
+  const chairId = layout.chairIds[layout.spreadHours ? Math.floor(n / 32) % chairs : n % chairs];
   return [0, 2, 4, 7, 9, 11].map((d, i) => ({
     sequence: i + 1,
     startsAt: localIso(addDays(monday, d + shift), time, layout.zone),
