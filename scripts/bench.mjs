@@ -45,7 +45,6 @@ const env = {
   NODE_ENV: 'test',
   DATABASE_URL: db.toString(),
   REDIS_URL: services.redisUrl,
-  QUEUE_PREFIX: `{ct-bench-${runId}}`,
   DEMO_SEED: 'false',
   LOG_LEVEL: 'silent',
   THROTTLE_LIMIT_PER_MINUTE: '1000000',
@@ -86,7 +85,8 @@ for (const name of names) {
   const started = Date.now();
   const r = spawnSync(process.execPath, ['-e', loader, join(ROOT, 'dist-bench', 'bench', `${name}.bench.js`)], {
     cwd: ROOT,
-    env,
+    // Queues of its own: a worker one benchmark starts must not run the jobs another left in Redis.
+    env: { ...env, QUEUE_PREFIX: `{ct-bench-${runId}-${name}}` },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     timeout: timeoutMinutes(name) * 60_000,
@@ -107,7 +107,7 @@ for (const name of names) {
 }
 
 await dropDatabase(db.toString()).catch(() => {});
-await dropQueueKeys(services.redisUrl, env.QUEUE_PREFIX).catch(() => {});
+await dropQueueKeys(services.redisUrl, `{ct-bench-${runId}-`).catch(() => {});
 await services.stop();
 
 const fmt = (v) =>
