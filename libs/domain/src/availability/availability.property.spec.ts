@@ -10,7 +10,7 @@ import {
 } from './availability.oracle';
 import { capacitySummary } from './capacity-summary';
 import type { ActiveBooking, ClinicCapacity, Closure, StaffShift, VisitKindSpec } from './availability.types';
-import { checkStart } from './check-start';
+import { checkStart, startCheckWindow } from './check-start';
 import { computeAvailability } from './compute-availability';
 
 /**
@@ -254,6 +254,32 @@ describe('availability against the brute-force oracle', () => {
     // The generators must reach every rule, or passing proves little.
     expect(slotsSeen).toBeGreaterThan(1000);
     expect([...refusalsSeen].sort()).toEqual([...ALL_REFUSALS].sort());
+  });
+
+  it('checkStart answers the same from only the rows overlapping startCheckWindow (what a booking loads and locks)', () => {
+    let checks = 0;
+    fc.assert(
+      fc.property(scenarioArb, ({ capacity, kind, fromDate, toDate, now, probes }) => {
+        const starts = [...oracleGrid(capacity, fromDate, toDate).map((g) => g.start), ...probes];
+        for (const start of starts) {
+          const w = startCheckWindow(kind, start);
+          const overlaps = (from: number, to: number) => from < w.end && w.start < to;
+          const windowed: ClinicCapacity = {
+            ...capacity,
+            shifts: capacity.shifts.filter((x) => overlaps(x.start, x.end)),
+            chairBlocks: capacity.chairBlocks.filter((x) => overlaps(x.start, x.end)),
+            // As loaded: a visit by its chair time.
+            bookings: capacity.bookings.filter((x) => overlaps(x.start, x.chairReleasedAt)),
+          };
+          for (const chair of [undefined, ...capacity.chairs.map((c) => c.id)]) {
+            expect(verdictOf(windowed, kind, start, now, chair)).toEqual(verdictOf(capacity, kind, start, now, chair));
+            checks++;
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(checks).toBeGreaterThan(10_000);
   });
 
   it('capacitySummary counts the same open and booked chair minutes as the oracle', () => {

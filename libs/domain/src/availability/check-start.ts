@@ -1,8 +1,19 @@
 import type { ActiveBooking, ClinicCapacity, StartCheck, StaffShift, VisitKindSpec } from './availability.types';
 import { isClosedDay, prepareCapacity, prepareKind, requireInstant } from './capacity-input';
 import { compareIds } from './compute-availability';
-import { anyOverlap } from './interval-set';
+import { anyOverlap, Interval } from './interval-set';
 import { openingIntervals, wallPosition } from './opening-hours';
+import { visitTimes } from './visit-times';
+
+/**
+ * The time whose rows decide {@link checkStart} for a visit of `kind` starting at `start`: its
+ * chair time `[start, chairReleasedAt)` (the whole visit for kinds without a chair). Every rule
+ * reads only blocks, shifts and bookings overlapping it, so a caller may load just those rows — and
+ * two starts can change each other's answer only when their windows overlap.
+ */
+export function startCheckWindow(kind: VisitKindSpec, start: number): Interval {
+  return { start, end: visitTimes(kind, start).chairReleasedAt };
+}
 
 /**
  * Whether a visit of `kind` can start at `start` (optionally in chair `chairId`), under the rules

@@ -1,5 +1,6 @@
 export * from './availability.types';
 export { visitTimes } from './visit-times';
 export { computeAvailability } from './compute-availability';
-export { checkStart } from './check-start';
+export { checkStart, startCheckWindow } from './check-start';
+export type { Interval } from './interval-set';
 export { capacitySummary } from './capacity-summary';

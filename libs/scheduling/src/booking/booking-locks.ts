@@ -1,4 +1,4 @@
-import type { InstantRange } from '../capacity/capacity-loader.service';
+import type { Interval } from '@chairtime/domain';
 
 /** The width of the clinic-time buckets bookings lock (30 minutes, aligned to the epoch). */
 export const LOCK_BUCKET_MS = 30 * 60_000;
@@ -7,7 +7,7 @@ export const LOCK_BUCKET_MS = 30 * 60_000;
  * The advisory lock keys of a booking: one per {@link LOCK_BUCKET_MS} bucket of the clinic's time
  * that a window `[start, end)` touches. Two windows that overlap share an instant, hence its bucket.
  */
-export function lockKeysFor(clinicId: string, windows: InstantRange[]): string[] {
+export function lockKeysFor(clinicId: string, windows: Interval[]): string[] {
   const keys = new Set<string>();
   for (const w of windows) {
     const last = Math.floor(Math.max(w.start, w.end - 1) / LOCK_BUCKET_MS);

@@ -9,12 +9,12 @@ import {
   Clock,
   ClinicCapacity,
   DomainError,
-  VisitKindSpec,
-  visitTimes,
+  Interval,
+  startCheckWindow,
 } from '@chairtime/domain';
 import { lockKeys, PG, pgCode, pgConstraint, txQuery } from '@chairtime/persistence';
 import { Appointment, Clinic, VisitKind } from '../entities';
-import { CapacityLoader, InstantRange, loadVisitKind, tstzrange, visitKindSpec } from '../capacity/capacity-loader.service';
+import { CapacityLoader, loadVisitKind, tstzrange, visitKindSpec } from '../capacity/capacity-loader.service';
 import { AppointmentChange, AppointmentEvents } from './appointment-events';
 import { BookingConflict, BookOptions, ConflictReason, VisitRequest } from './booking.types';
 import { RescheduleGuards } from './reschedule-guards';
@@ -81,8 +81,8 @@ export class BookingService {
       requests.map((r) => r.kind),
       knownKinds,
     );
-    // Each visit's chair time: every rule of a start check looks only at rows overlapping it.
-    const windows = requests.map((r) => chairWindow(visitKindSpec(kinds.get(r.kind) as VisitKind, clinic), r.startsAt.getTime()));
+    // What each visit's start check reads: the rows overlapping its chair time.
+    const windows = requests.map((r) => startCheckWindow(visitKindSpec(kinds.get(r.kind) as VisitKind, clinic), r.startsAt.getTime()));
     const capacity = await this.lockSweepLoad(em, clinic, windows, []);
 
     const conflicts: BookingConflict[] = [];
@@ -189,7 +189,7 @@ export class BookingService {
     await this.guards.check(em, appt, newStart);
     const clinic = await em.getRepository(Clinic).findOneOrFail({ where: { id: appt.clinicId } });
     const kind = await loadVisitKind(em, appt.kind);
-    const capacity = await this.lockSweepLoad(em, clinic, [chairWindow(visitKindSpec(kind, clinic), newStart.getTime())], [appt.id]);
+    const capacity = await this.lockSweepLoad(em, clinic, [startCheckWindow(visitKindSpec(kind, clinic), newStart.getTime())], [appt.id]);
     const key = appt.sequence ?? appt.id;
     const check = checkStart(
       capacity,
@@ -217,21 +217,21 @@ export class BookingService {
   }
 
   /**
-   * Locks the clinic's time around the visits' chair times (`windows`), loads the capacity
-   * overlapping them and sweeps the expired holds in them.
+   * Locks the clinic's time around the visits' start-check windows, loads the capacity overlapping
+   * them and sweeps the expired holds in them.
    *
    * Why a lock: the nurse ratio and the start stagger span many chairs, so no single exclusion
-   * constraint can express them. Every rule of a start check reads only rows overlapping the
-   * visit's chair time, and a booking writes rows whose chair time is its window: two bookings can
-   * change each other's answer only when their windows overlap. So the advisory locks are taken
-   * on the 30-minute buckets ({@link lockKeysFor}) of clinic time each window touches — overlapping windows
-   * share a bucket and serialize, and the check-then-insert below cannot race (two transactions
-   * each seeing the last nurse free) — while bookings of other hours of the same day go on at once
-   * (they all queued on one clinic-day lock before). Freeing capacity (a visit moved away or
+   * constraint can express them. A start check reads only rows overlapping its window
+   * ({@link startCheckWindow}, the visit's chair time), and a booking writes rows whose chair time
+   * is that window: two bookings can change each other's answer only when their windows overlap.
+   * So the advisory locks are taken on the 30-minute buckets of clinic time each window touches
+   * ({@link lockKeysFor}): overlapping windows share a bucket and serialize, so the
+   * check-then-insert below cannot race (two transactions each seeing the last nurse free), while
+   * bookings of other hours of the same day go on at once. Freeing capacity (a visit moved away or
    * cancelled) breaks no rule, so the time a visit leaves is not locked. The exclusion constraints
    * remain the final guard for chairs, patients and clinicians, whatever path wrote the row.
    */
-  private async lockSweepLoad(em: EntityManager, clinic: Clinic, windows: InstantRange[], exclude: string[]): Promise<ClinicCapacity> {
+  private async lockSweepLoad(em: EntityManager, clinic: Clinic, windows: Interval[], exclude: string[]): Promise<ClinicCapacity> {
     await lockKeys(em, lockKeysFor(clinic.id, windows));
     const capacity = await this.capacity.loadRanges(em, clinic, windows, { excludeAppointmentIds: exclude });
     // The load already leaves expired holds out; the sweep (only when it saw some) takes their rows
@@ -266,7 +266,7 @@ export class BookingService {
   }
 
   /** Cancels the expired holds among `ids` in the locked windows and tells the listeners. */
-  private async sweep(em: EntityManager, clinic: Clinic, windows: InstantRange[], ids: string[]): Promise<void> {
+  private async sweep(em: EntityManager, clinic: Clinic, windows: Interval[], ids: string[]): Promise<void> {
     const now = new Date(this.clock.now());
     const [rows] = (await em.query(
       `UPDATE appointment SET status = 'cancelled', cancel_reason = 'hold-expired', cancelled_at = $2, version = version + 1, updated_at = $2
@@ -360,12 +360,6 @@ export class BookingService {
       return { key, startsAt: row.startsAt.toISOString(), reason };
     }
   }
-}
-
-/** The chair time of a visit of `kind` starting at `start` (its whole visit for kinds without a chair). */
-function chairWindow(kind: VisitKindSpec, start: number): InstantRange {
-  const times = visitTimes(kind, start);
-  return { start, end: times.chairReleasedAt };
 }
 
 function conflictError(conflicts: BookingConflict[]): DomainError {

@@ -8,6 +8,7 @@ import {
   Clock,
   ClinicCapacity,
   DomainError,
+  Interval,
   VisitKindSpec,
 } from '@chairtime/domain';
 import { txQuery } from '@chairtime/persistence';
@@ -84,14 +85,8 @@ const CAPACITY_SQL = `SELECT
      WHERE clinic_id = $1 AND chair_time && w.r AND chair_time && $6::tstzrange AND status IN (${ACTIVE_SQL})
        AND NOT (id = ANY($5::uuid[]))) t) AS bookings`;
 
-/** A half-open instant range [start, end) in epoch milliseconds. */
-export interface InstantRange {
-  start: number;
-  end: number;
-}
-
 /** `[start,end)` as a tstzrange literal. */
-export const tstzrange = (r: InstantRange): string => `[${new Date(r.start).toISOString()},${new Date(r.end).toISOString()})`;
+export const tstzrange = (r: Interval): string => `[${new Date(r.start).toISOString()},${new Date(r.end).toISOString()})`;
 
 /** The clinic fields the loader and {@link visitKindSpec} read (an entity or a lean row). */
 export type CapacityClinic = Pick<Clinic, 'id' | 'timezone' | 'settings'>;
@@ -163,16 +158,11 @@ export class CapacityLoader {
 
   /**
    * Capacity for what can matter to visits in the given instant ranges (a booking passes each
-   * visit's chair time): the blocks, shifts and visits overlapping one of them, with closures of
-   * their local dates. Every rule of a start check looks only at rows overlapping the visit's
-   * chair time, so a series loads the few rows around its six visits, not six whole days.
+   * visit's {@link startCheckWindow}): the blocks, shifts and visits overlapping one of them, with
+   * closures of their local dates. A series loads the few rows around its six visits, not six
+   * whole days.
    */
-  async loadRanges(
-    em: EntityManager,
-    clinic: CapacityClinic,
-    ranges: InstantRange[],
-    opts: CapacityLoadOptions = {},
-  ): Promise<LoadedCapacity> {
+  async loadRanges(em: EntityManager, clinic: CapacityClinic, ranges: Interval[], opts: CapacityLoadOptions = {}): Promise<LoadedCapacity> {
     const dates = ranges
       .flatMap((r) => [instantToLocal(r.start, clinic.timezone).date, instantToLocal(r.end - 1, clinic.timezone).date])
       .sort();
@@ -183,7 +173,7 @@ export class CapacityLoader {
   private async loadInstants(
     em: EntityManager,
     clinic: CapacityClinic,
-    ranges: InstantRange[],
+    ranges: Interval[],
     closuresFrom: string,
     closuresTo: string,
     opts: CapacityLoadOptions = {},
