@@ -88,18 +88,28 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     );
     // The last change of a visit decides: planning a visit twice would leave two live sets.
     const last = new Map(rest.map((c) => [c.appointment.id, c]));
-    // Once per course, after its visits. With one course, the insert of the visits' messages
-    // reads its course-end state too.
-    const courses = [
-      ...new Set(rest.filter((c) => SUPERSEDING.has(c.type) && c.appointment.courseId).map((c) => c.appointment.courseId as string)),
-    ];
-    const endOf = courses.length === 1 ? courses[0] : null;
-    const state = await this.plan(
+    await this.planWithCourseEnds(
       em,
       [...last.values()].filter((c) => PLANNING.has(c.type) && c.appointment.status === 'booked').map((c) => c.appointment),
-      endOf,
+      rest.filter((c) => SUPERSEDING.has(c.type)).map((c) => c.appointment),
     );
-    for (const courseId of courses) await this.planCourseEnd(em, courseId, courseId === endOf ? state : null);
+  }
+
+  /**
+   * Plans `visits`, then the course-end messages of the courses of `changed` (once per course,
+   * after its visits). With one course, the insert of the visits' messages reads its course-end
+   * state too.
+   */
+  private async planWithCourseEnds(
+    em: EntityManager,
+    visits: Appointment[],
+    changed: Appointment[],
+    o: { now?: number; context?: PlanContext } = {},
+  ): Promise<void> {
+    const courses = [...new Set(changed.flatMap((a) => (a.courseId ? [a.courseId] : [])))].sort();
+    const endOf = courses.length === 1 ? courses[0] : null;
+    const state = await this.plan(em, visits, endOf, o.now, o.context);
+    for (const courseId of courses) await this.planCourseEnd(em, courseId, courseId === endOf ? state : null, o.now, o.context);
   }
 
   /**
@@ -120,11 +130,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     // Read after the lock: a reschedule that planned one of them has committed by now.
     const [context] = await txQuery<PlanContext>(em, 'messages-plan-context', PLAN_CONTEXT_SQL, [locked.map((a) => a.id)]);
     const due = locked.filter((a) => a.status === 'booked' && !context.planned.includes(a.id));
-    const courses = [...new Set(locked.flatMap((a) => (a.courseId ? [a.courseId] : [])))].sort();
-    // With one course, the insert of the visits' messages reads its course-end state too.
-    const endOf = courses.length === 1 ? courses[0] : null;
-    const state = await this.plan(em, due, endOf, bookedAt, context);
-    for (const courseId of courses) await this.planCourseEnd(em, courseId, courseId === endOf ? state : null, bookedAt, context);
+    await this.planWithCourseEnds(em, due, locked, { now: bookedAt, context });
     return due.length;
   }
 
