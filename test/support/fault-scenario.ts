@@ -122,21 +122,42 @@ export class FaultScenario {
     };
   }
 
-  /** Books one visit per chair with {@link planMessages}' plan. Returns how many messages were planned. */
-  async bookVisits(firstDueS: number, spacingS = 1): Promise<number> {
+  /**
+   * Books one visit per chair with {@link planMessages}' plan and leaves their messages to a
+   * worker: each booking's plan-messages job waits in the outbox. Returns the visits' ids.
+   */
+  async bookVisitsForWorker(firstDueS: number, spacingS = 1): Promise<string[]> {
     const start = await this.planMessages(firstDueS, spacingS);
+    const ids: string[] = [];
     for (let i = 0; i < this.options.visits; i++) {
-      await request(this.api.getHttpServer())
+      const res = await request(this.api.getHttpServer())
         .post('/v1/appointments')
         .set(this.scheduler)
         .send(await this.appointment(i, start))
         .expect(201);
+      ids.push((res.body as { id: string }).id);
     }
-    // The plan-messages jobs the bookings enqueued, run here as a worker would run them at once:
-    // the faults below are about sending what was planned.
+    return ids;
+  }
+
+  /**
+   * Books as {@link bookVisitsForWorker}, then runs the bookings' plan-messages jobs here, as a
+   * worker would run them at once: for the faults that are about sending what was planned.
+   * Returns how many messages were planned.
+   */
+  async bookVisits(firstDueS: number, spacingS = 1): Promise<number> {
+    await this.bookVisitsForWorker(firstDueS, spacingS);
     await planBookedMessages(this.api);
-    const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM message WHERE status = 'scheduled'`);
-    return n;
+    return (await this.counts()).scheduled;
+  }
+
+  /** Visits with messages planned, and the most messages any one visit has (a visit planned twice has twice the plan's). */
+  async planned(): Promise<{ visits: number; mostPerVisit: number }> {
+    const [row] = await this.ds.query(
+      `SELECT count(*)::int AS visits, coalesce(max(n), 0)::int AS "mostPerVisit"
+         FROM (SELECT appointment_id, count(*) AS n FROM message WHERE appointment_id IS NOT NULL GROUP BY appointment_id) m`,
+    );
+    return row;
   }
 
   async counts(): Promise<SendCounts> {
