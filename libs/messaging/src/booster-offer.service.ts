@@ -12,7 +12,7 @@ import {
 } from '@chairtime/domain';
 import { enqueue } from '@chairtime/jobs';
 import { CapacityLoader, loadVisitKind, visitKindSpec } from '@chairtime/scheduling';
-import { Clinic, DEFAULT_CLINIC_SETTINGS } from '@chairtime/scheduling/entities';
+import { Clinic, patientMessageHours } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Message } from './entities';
 import { sendJob } from './send-job';
@@ -78,7 +78,8 @@ export class BoosterOfferService {
     const capacity = await this.capacity.load(em, clinic, range.fromDate, range.toDate);
     const [slot] = computeAvailability(capacity, { kind: visitKindSpec(kind, clinic), ...range, now });
 
-    const quiet = new QuietWindow(clinic.settings?.quietHours ?? DEFAULT_CLINIC_SETTINGS.quietHours, patient.timezone ?? clinic.timezone);
+    const { quietHours, patientZone } = patientMessageHours(clinic, patient);
+    const quiet = new QuietWindow(quietHours, patientZone);
     const sendAt = quiet.isQuiet(now) ? quiet.nextAllowed(now) : now;
     const channel: MessageChannel = patient.contactPreference;
     const consented = patient.consent?.[channel] === true;

@@ -15,7 +15,7 @@ import {
 import { JobName, OutboxJob, cancelJobs, jobId, outboxInsertParams, outboxInsertSql } from '@chairtime/jobs';
 import { txQuery } from '@chairtime/persistence';
 import { AppointmentChange, AppointmentChangeListener, AppointmentEvents } from '@chairtime/scheduling';
-import { Appointment, Clinic, DEFAULT_CLINIC_SETTINGS, VisitKind } from '@chairtime/scheduling/entities';
+import { Appointment, Clinic, patientMessageHours, VisitKind } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Course, ProtocolEntity } from '@chairtime/courses/entities';
 import { Message, MessagePlan } from './entities';
@@ -264,8 +264,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       plan: plan.filter((e) => e.anchor === 'course-end'),
       visit: { kind: end.visitKind, start: end.visitStart, chairReleasedAt: null, bookedAt: Math.min(now, end.visitStart) },
       courseEnd: end.at,
-      patientZone: patient.timezone ?? clinic.timezone,
-      quietHours: clinic.settings?.quietHours ?? DEFAULT_CLINIC_SETTINGS.quietHours,
+      ...patientMessageHours(clinic, patient),
       now,
     });
   }
@@ -375,8 +374,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
         chairReleasedAt: appt.chairId ? appt.chairReleasedAt.getTime() : null,
         bookedAt: Math.min(now, appt.startsAt.getTime()),
       },
-      patientZone: patient.timezone ?? clinic.timezone,
-      quietHours: clinic.settings?.quietHours ?? DEFAULT_CLINIC_SETTINGS.quietHours,
+      ...patientMessageHours(clinic, patient),
       now,
     });
     return this.rows(scheduled, patient, {

@@ -15,7 +15,7 @@ import { enqueue, jobId, JobHandler, JobName, JobPayloads } from '@chairtime/job
 import { inTransaction } from '@chairtime/persistence';
 import { ProtocolService } from '@chairtime/courses';
 import { Course } from '@chairtime/courses/entities';
-import { Appointment, Chair, Clinic, DEFAULT_CLINIC_SETTINGS, VisitKind } from '@chairtime/scheduling/entities';
+import { Appointment, Chair, Clinic, patientMessageHours, VisitKind } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { FreedChairTime, WaitlistEntry, WaitlistOffer } from './entities';
 import { writeWaitlistMessage } from './waitlist-messages';
@@ -165,7 +165,8 @@ export class OfferFreedTimeHandler implements JobHandler<JobName.OfferFreedTime>
     now: number,
   ): Promise<WaitlistOffer | null> {
     const patient = await em.findOneOrFail(Patient, { where: { id: entry.patientId } });
-    const quiet = new QuietWindow(clinic.settings?.quietHours ?? DEFAULT_CLINIC_SETTINGS.quietHours, patient.timezone ?? clinic.timezone);
+    const { quietHours, patientZone } = patientMessageHours(clinic, patient);
+    const quiet = new QuietWindow(quietHours, patientZone);
     const timing = offerTiming(now, freed.startsAt.getTime(), quiet);
     if (!timing) return null;
     const message = await writeWaitlistMessage(em, patient, {

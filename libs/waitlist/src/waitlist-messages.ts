@@ -1,7 +1,7 @@
 import { EntityManager, In } from 'typeorm';
 import { MessageChannel, QuietWindow, waitlistSendAt } from '@chairtime/domain';
 import { enqueue } from '@chairtime/jobs';
-import { Clinic, DEFAULT_CLINIC_SETTINGS } from '@chairtime/scheduling/entities';
+import { Clinic, patientMessageHours } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Message } from '@chairtime/messaging/entities';
 import { sendJob } from '@chairtime/messaging';
@@ -82,7 +82,8 @@ export async function tellOffersGone(em: EntityManager, offerIds: string[], now:
   let written = 0;
   for (const o of sent) {
     const patient = patients.find((p) => p.id === o.patient_id) as Patient;
-    const quiet = new QuietWindow(clinic.settings?.quietHours ?? DEFAULT_CLINIC_SETTINGS.quietHours, patient.timezone ?? clinic.timezone);
+    const { quietHours, patientZone } = patientMessageHours(clinic, patient);
+    const quiet = new QuietWindow(quietHours, patientZone);
     const sendAt = waitlistSendAt(now, o.starts_at.getTime(), quiet);
     if (sendAt === null) continue;
     await writeWaitlistMessage(em, patient, {

@@ -30,6 +30,20 @@ export const DEFAULT_CLINIC_SETTINGS: ClinicSettings = {
   remsCertified: true,
 };
 
+/**
+ * When and on which clock a patient's non-urgent messages may go out: the clinic's quiet hours
+ * (the default when its settings have none), read on the patient's zone, else the clinic's.
+ */
+export function patientMessageHours(
+  clinic: { timezone: string; settings?: Pick<ClinicSettings, 'quietHours'> | null },
+  patient: { timezone: string | null },
+): { quietHours: ClinicSettings['quietHours']; patientZone: string } {
+  return {
+    quietHours: clinic.settings?.quietHours ?? DEFAULT_CLINIC_SETTINGS.quietHours,
+    patientZone: patient.timezone ?? clinic.timezone,
+  };
+}
+
 /** A clinic: the tenant. Every other row carries its `clinic_id`. */
 @Entity('clinic')
 @Check('clinic_name_not_blank', 'length(btrim(name)) > 0')
