@@ -51,6 +51,15 @@ export const planJobId = (appointmentIds: string[]): string => jobId('plan-messa
 export const rideJobId = (appointmentId: string, version: number, stage: string): string => jobId('ride', appointmentId, version, stage);
 
 /**
+ * How a plan is made: as of `now` (the clock's time by default; a plan job passes the booking's),
+ * with what the caller already read about the visits' clinics, patients, plans and courses.
+ */
+interface PlanOptions {
+  now?: number;
+  context?: PlanContext;
+}
+
+/**
  * Turns appointment changes into message rows + `send-message` outbox jobs. Every planning change
  * first supersedes what was pending for the visit (and cancels those jobs), then plans afresh from
  * the clinic's plan — so a reschedule, a confirm after a hold or a repeated emit never leaves two
@@ -100,16 +109,11 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
    * after its visits). With one course, the insert of the visits' messages reads its course-end
    * state too.
    */
-  private async planWithCourseEnds(
-    em: EntityManager,
-    visits: Appointment[],
-    changed: Appointment[],
-    o: { now?: number; context?: PlanContext } = {},
-  ): Promise<void> {
+  private async planWithCourseEnds(em: EntityManager, visits: Appointment[], changed: Appointment[], o: PlanOptions = {}): Promise<void> {
     const courses = [...new Set(changed.flatMap((a) => (a.courseId ? [a.courseId] : [])))].sort();
     const endOf = courses.length === 1 ? courses[0] : null;
-    const state = await this.plan(em, visits, endOf, o.now, o.context);
-    for (const courseId of courses) await this.planCourseEnd(em, courseId, courseId === endOf ? state : null, o.now, o.context);
+    const state = await this.plan(em, visits, { ...o, endOf });
+    for (const courseId of courses) await this.planCourseEnd(em, courseId, { ...o, read: courseId === endOf ? state : null });
   }
 
   /**
@@ -202,12 +206,10 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
    * pending booster-due and booster-offer messages: the booster they ask for is booked. Cancelling
    * that booster does not bring them back; the course's next steps still show the window.
    */
-  async planCourseEnd(
+  private async planCourseEnd(
     em: EntityManager,
     courseId: string,
-    read?: CourseEndState | null,
-    now = this.clock.now(),
-    context?: PlanContext,
+    { read, now = this.clock.now(), context }: PlanOptions & { read?: CourseEndState | null } = {},
   ): Promise<void> {
     const known = context?.courses.find((c) => c.course.id === courseId);
     const course = known?.course ?? (await em.findOne(Course, { where: { id: courseId } }));
@@ -288,9 +290,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
   async plan(
     em: EntityManager,
     appts: Appointment[],
-    endOf: string | null = null,
-    now = this.clock.now(),
-    context?: PlanContext,
+    { endOf = null, now = this.clock.now(), context }: PlanOptions & { endOf?: string | null } = {},
   ): Promise<CourseEndState | null> {
     if (appts.length === 0) return null;
     const unique = (ids: string[]) => [...new Set(ids)];
