@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { FixedClock, findForbiddenWords } from '@chairtime/domain';
 import { Role } from '@chairtime/identity';
-import { SendMessageHandler, sendJobId } from '@chairtime/messaging';
+import { MessageLinks, SendMessageHandler, sendJobId } from '@chairtime/messaging';
 import { planBookedMessages } from '../support/messaging-factories';
 import { asPatient, asStaff } from '../support/auth';
 import { inductionStarts, newClinic, newPatient, startCoursesApi, TestClinic } from '../support/courses-factories';
@@ -44,7 +44,7 @@ describe('follow-ups: course-end messages, check-in answers, attendance and boos
     ds = app.get(DataSource);
     clinic = await newClinic(ds, { zone: ZONE, chairs: 6, nurses: 6, fromDate: '2027-02-20', days: 120 });
     http = request(app.getHttpServer());
-    sender = new SendMessageHandler(ds, clock, app.get<AppConfig>(APP_CONFIG));
+    sender = new SendMessageHandler(ds, clock, app.get<AppConfig>(APP_CONFIG), app.get(MessageLinks));
   });
   afterAll(async () => {
     await app?.close();

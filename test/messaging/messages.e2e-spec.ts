@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '@chairtime/domain';
 import { JobName, QueueName } from '@chairtime/jobs';
 import { Role } from '@chairtime/identity';
-import { planJobId, RideCheckHandler, sendJobId, UrgentNotifierService } from '@chairtime/messaging';
+import { MessageLinks, planJobId, RideCheckHandler, sendJobId, UrgentNotifierService } from '@chairtime/messaging';
 import { PATIENT_NOTIFIER } from '@chairtime/clinical';
 import { ReconcileHandler } from '../../apps/worker/src/maintenance.handlers';
 import { asPatient, asStaff } from '../support/auth';
@@ -178,6 +178,8 @@ describe('messages: outbox → BullMQ → log channel (real Postgres, Redis and 
       expect(await messagesOf(ds, id)).toEqual([]);
 
       worker = await startWorker(clock);
+      // The worker's send handler links waitlist offers through the waitlist module's source.
+      expect(worker.get(MessageLinks).has('waitlist-offer')).toBe(true);
       await waitFor(async () => (await messagesOf(ds, id)).filter((m) => m.status === 'sent').length === 3, 30_000);
       const sent = await messagesOf(ds, id);
       const bySend = sent.map((m) => m.kind);

@@ -5,7 +5,7 @@ import { loadConfig } from '@chairtime/config';
 import { Clock } from '@chairtime/domain';
 import { buildDataSourceOptions } from '@chairtime/persistence';
 import { ENTITIES, MIGRATIONS } from '@chairtime/persistence/registry';
-import { SendMessageHandler, ledgerKey } from '@chairtime/messaging';
+import { MessageLinks, SendMessageHandler, ledgerKey } from '@chairtime/messaging';
 import { seedClinic, seedPatient } from '../support/scheduling-factories';
 import { setConsent, waitFor } from '../support/messaging-factories';
 
@@ -25,7 +25,7 @@ describe('send-message: the jobs active at once share one load and one claim', (
 
   beforeAll(async () => {
     await ds.initialize();
-    handler = new SendMessageHandler(ds, clock, loadConfig());
+    handler = new SendMessageHandler(ds, clock, loadConfig(), new MessageLinks());
     const today = new Date().toISOString().slice(0, 10);
     clinicId = (await seedClinic(ds, { fromDate: today, days: 1, chairs: 1, nurses: 1 })).id;
   });

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { findForbiddenWords, FixedClock, OFFER_MINUTES } from '@chairtime/domain';
 import { Role } from '@chairtime/identity';
-import { SendMessageHandler } from '@chairtime/messaging';
+import { MessageLinks, SendMessageHandler } from '@chairtime/messaging';
 import { ExpireWaitlistOfferHandler, OfferFreedTimeHandler } from '@chairtime/waitlist';
 import { asPatient, asStaff } from '../support/auth';
 import { inductionStarts, localIso, newClinic, newPatient, startCoursesApi, TestClinic } from '../support/courses-factories';
@@ -112,7 +112,7 @@ describe('waitlist (e2e)', () => {
    * source and clock; log channel) and returns its rendered SMS, scanned for clinical words.
    */
   async function sendNotice(messageId: string): Promise<string> {
-    await new SendMessageHandler(ds, clock, app.get<AppConfig>(APP_CONFIG)).handle({ messageId });
+    await new SendMessageHandler(ds, clock, app.get<AppConfig>(APP_CONFIG), app.get(MessageLinks)).handle({ messageId });
     const [sent] = await ds.query<{ status: string; rendered_body: string }[]>(`SELECT status, rendered_body FROM message WHERE id = $1`, [
       messageId,
     ]);

@@ -16,3 +16,4 @@ export * from './inbound-sms.service';
 export * from './messaging.module';
 export * from './message-links';
 export * from './booster-offer.service';
+export * from './message-links.registry';

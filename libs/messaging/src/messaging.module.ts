@@ -10,6 +10,7 @@ import { ActionService } from './action.service';
 import { InboundSmsService } from './inbound-sms.service';
 import { BoosterOfferService } from './booster-offer.service';
 import { PlanMessagesHandler } from './plan-messages.handler';
+import { MessageLinks } from './message-links.registry';
 
 /**
  * Patient messaging: plans, the appointment-change listener (registered with AppointmentEvents at
@@ -29,6 +30,7 @@ import { PlanMessagesHandler } from './plan-messages.handler';
     ActionService,
     InboundSmsService,
     BoosterOfferService,
+    MessageLinks,
     // The worker runs it; the API's tests plan what a booking enqueued through it too.
     PlanMessagesHandler,
     // For the worker's RideCheckHandler and check-in answers (stateless; avoids pulling the whole
@@ -39,6 +41,7 @@ import { PlanMessagesHandler } from './plan-messages.handler';
   ],
   exports: [
     PlanMessagesHandler,
+    MessageLinks,
     ActionService,
     InboundSmsService,
     MessagePlanService,

@@ -6,8 +6,8 @@ import { CLOCK, Clock, MessageChannel, MessageKind, localDateAndTime, renderMess
 import { Coalescer, JobHandler, JobName, JobPayloads } from '@chairtime/jobs';
 import { Metrics } from '@chairtime/observability';
 import { Message } from './entities';
-import { issueActionToken } from './action-tokens';
 import { messageActionUrl } from './message-links';
+import { MessageLinks } from './message-links.registry';
 import { SmsAccount, sendSms } from './sms-client';
 import { createMailTransport, sendEmail } from './email-client';
 import { visitCalendar } from './visit-calendar';
@@ -90,6 +90,7 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
     private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly links: MessageLinks,
     @Optional() private readonly metrics?: Metrics,
   ) {}
 
@@ -129,26 +130,6 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
   private mailTransport(): Transporter {
     this.mailer ??= createMailTransport({ smtpUrl: this.config.smtpUrl as string, from: this.config.smtpFrom });
     return this.mailer;
-  }
-
-  /**
-   * The claim link of a waitlist offer's message, valid until the offer expires; null when the
-   * offer was claimed, lost or expired meanwhile (the message would announce a time that is gone).
-   */
-  private async offerLink(messageId: string): Promise<string | null> {
-    const [offer] = (await this.dataSource.query(
-      `SELECT id, appointment_id, expires_at FROM waitlist_offer WHERE message_id = $1 AND status = 'offered' AND expires_at > $2`,
-      [messageId, new Date(this.clock.now())],
-    )) as { id: string; appointment_id: string; expires_at: Date }[];
-    if (!offer) return null;
-    const exp = Math.floor(offer.expires_at.getTime() / 1000);
-    const token = issueActionToken(this.config.jwtSecret, {
-      purpose: 'claim-waitlist-offer',
-      appointmentId: offer.appointment_id,
-      offerId: offer.id,
-      exp,
-    });
-    return `/v1/actions/${token}`;
   }
 
   /**
@@ -249,8 +230,10 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
       return this.close(msg, 'superseded', null);
     }
     if (msg.consent?.[msg.channel as MessageChannel] !== true) return this.close(msg, 'skipped', 'no-consent');
-    const offerUrl = msg.kind === 'waitlist-offer' ? await this.offerLink(msg.id) : undefined;
-    if (offerUrl === null) return this.close(msg, 'superseded', null);
+    // A kind whose link another module issues (a waitlist offer's claim link): null means what the
+    // message offers is gone.
+    const ownedUrl = await this.links.link(msg.kind as MessageKind, msg.id, this.clock.now());
+    if (ownedUrl === null) return this.close(msg, 'superseded', null);
     const key = ledgerKey({
       appointmentId: msg.appointment_id,
       patientId: msg.patient_id,
@@ -263,7 +246,7 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
     const zone = msg.patient_zone ?? msg.clinic_zone;
     const at = appt ? appt.startsAt.getTime() : msg.planned_at.getTime();
     const actionPath =
-      offerUrl ??
+      ownedUrl ??
       messageActionUrl(
         this.config.jwtSecret,
         { id: msg.id, kind: msg.kind, patientId: msg.patient_id, courseId: msg.course_id },

@@ -5,7 +5,8 @@ import { AuditService } from '@chairtime/audit';
 import { cancelJobs, JobName } from '@chairtime/jobs';
 import { inTransaction } from '@chairtime/persistence';
 import { assertPatientScope, Principal } from '@chairtime/identity';
-import { ActionClaims, ActionDescription, ActionDelegate, ActionService } from '@chairtime/messaging';
+import { APP_CONFIG, AppConfig } from '@chairtime/config';
+import { ActionClaims, ActionDescription, ActionDelegate, ActionService, issueActionToken, MessageLinks } from '@chairtime/messaging';
 import { Appointment, AppointmentResponse, BookingService, toAppointmentResponse } from '@chairtime/scheduling';
 import { FreedChairTime, WaitlistEntry, WaitlistOffer } from './entities';
 import { closeOffers } from './offer-state';
@@ -39,11 +40,33 @@ export class OfferClaimService implements ActionDelegate, OnModuleInit {
     private readonly booking: BookingService,
     private readonly audit: AuditService,
     private readonly actions: ActionService,
+    private readonly links: MessageLinks,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
     this.actions.delegate('claim-waitlist-offer', this);
+    this.links.register('waitlist-offer', { link: (messageId, now) => this.offerLink(messageId, now) });
+  }
+
+  /**
+   * The claim link of a waitlist offer's message, valid until the offer expires; null when the
+   * offer was claimed, lost or expired meanwhile (the message would announce a time that is gone).
+   */
+  async offerLink(messageId: string, now: number): Promise<string | null> {
+    const [offer] = await this.dataSource.query<{ id: string; appointment_id: string; expires_at: Date }[]>(
+      `SELECT id, appointment_id, expires_at FROM waitlist_offer WHERE message_id = $1 AND status = 'offered' AND expires_at > $2`,
+      [messageId, new Date(now)],
+    );
+    if (!offer) return null;
+    const token = issueActionToken(this.config.jwtSecret, {
+      purpose: 'claim-waitlist-offer',
+      appointmentId: offer.appointment_id,
+      offerId: offer.id,
+      exp: Math.floor(offer.expires_at.getTime() / 1000),
+    });
+    return `/v1/actions/${token}`;
   }
 
   /** `POST /v1/waitlist/offers/:offerId/claim`. */
