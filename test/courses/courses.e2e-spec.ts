@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Appointment } from '@chairtime/scheduling/entities';
 import { CourseRescheduleGuard, ExpireHoldHandler } from '@chairtime/courses';
 import { Assessment } from '@chairtime/clinical/entities';
-import { DEFAULT_PROTOCOLS, FixedClock, findDefaultProtocol, validateSeries } from '@chairtime/domain';
+import { addDays, DEFAULT_PROTOCOLS, FixedClock, findDefaultProtocol, validateSeries } from '@chairtime/domain';
 import { Role } from '@chairtime/identity';
 import { asPatient, asStaff, bearer } from '../support/auth';
 import { inductionStarts, localIso, newClinic, newPatient, startCoursesApi, TestClinic } from '../support/courses-factories';
@@ -116,6 +116,18 @@ describe('courses (e2e)', () => {
     expect(first).toBeGreaterThanOrEqual(last + 20 * 86_400_000);
   });
 
+  it('a series given as clinic-local wall times (no offset) is booked at those times in the clinic’s zone', async () => {
+    const courseId = await course(await newPatient(ds, clinic.id));
+    const dates = [0, 2, 4, 7, 9, 11].map((d) => addDays('2027-04-05', d));
+    const booked = await http
+      .post(`/v1/courses/${courseId}/bookings`)
+      .set(scheduler())
+      .send({ visits: series(dates.map((date) => `${date}T13:30`)) })
+      .expect(201);
+    const starts = (booked.body.appointments as { startsAt: string }[]).map((a) => Date.parse(a.startsAt));
+    expect(starts).toEqual(dates.map((date) => Date.parse(localIso(date, '13:30', ZONE))));
+  });
+
   describe('bad input', () => {
     let courseId: string;
     beforeAll(async () => {
@@ -165,6 +177,36 @@ describe('courses (e2e)', () => {
         .send({ visits: series(tight) })
         .expect(422);
       expect(gap.body.violations).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'min-gap', sequence: 3 })]));
+      const [{ n }] = await ds.query('SELECT count(*)::int AS n FROM appointment WHERE course_id = $1', [courseId]);
+      expect(n).toBe(0);
+    });
+    it('a wall time in a DST gap or a bare date → 400 naming the visit; a start in the past → 409 naming it; nothing is written', async () => {
+      const local = [0, 2, 4, 7, 9, 11].map((d) => `${addDays('2027-03-08', d)}T10:00`);
+      // 2027-03-14 is New York's spring-forward day: 02:30 does not exist there.
+      const gapped = [...local];
+      gapped[3] = '2027-03-14T02:30';
+      const gap = await http
+        .post(`/v1/courses/${courseId}/bookings`)
+        .set(scheduler())
+        .send({ visits: series(gapped) })
+        .expect(400);
+      expect(gap.body.errors).toEqual([expect.objectContaining({ path: 'visits[3].startsAt' })]);
+      const dated = [...local];
+      dated[0] = '2027-03-08';
+      const date = await http
+        .post(`/v1/courses/${courseId}/bookings`)
+        .set(scheduler())
+        .send({ visits: series(dated) })
+        .expect(400);
+      expect(date.body.errors).toEqual([expect.objectContaining({ path: 'visits[0].startsAt' })]);
+      // The clock moves past the first visit: that visit is refused by name, the rest not written.
+      clock.set(Date.parse(localIso('2027-03-08', '11:00', ZONE)));
+      const past = await http
+        .post(`/v1/courses/${courseId}/bookings`)
+        .set(scheduler())
+        .send({ visits: series(local) })
+        .expect(409);
+      expect(past.body.conflicts).toEqual([expect.objectContaining({ sequence: 1, reason: 'past' })]);
       const [{ n }] = await ds.query('SELECT count(*)::int AS n FROM appointment WHERE course_id = $1', [courseId]);
       expect(n).toBe(0);
     });

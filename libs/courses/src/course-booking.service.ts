@@ -9,6 +9,7 @@ import { assertPatientScope } from '@chairtime/identity';
 import {
   Appointment,
   AppointmentEvents,
+  parseStart,
   BookingConflict,
   BookingService,
   Clinic,
@@ -148,7 +149,10 @@ export class CourseBookingService {
       if (ctx.live) {
         throw new DomainError('invalid-state', 'The course already has a booking or an unexpired hold', { currentStatus: ctx.status });
       }
-      const visits = req.visits.map((v) => ({ sequence: v.sequence, start: Date.parse(v.startsAt) }));
+      // A start without an offset is a wall time in the clinic's zone (as for single visits); one
+      // inside a spring-forward gap is a 400 naming the visit.
+      const starts = req.visits.map((v, i) => parseStart(v.startsAt, clinic.timezone, `visits[${i}].startsAt`));
+      const visits = req.visits.map((v, i) => ({ sequence: v.sequence, start: starts[i].getTime() }));
       const violations = validateSeries(protocol, visits, clinic.timezone, {
         anchor: ctx.anchor_at ? ctx.anchor_at.getTime() : undefined,
       });
@@ -190,14 +194,20 @@ export class CourseBookingService {
           clinicId: course.clinicId,
         });
       }
-      const appointments = await this.placeVisits(em, clinic, course, req, {
-        kind: protocol.visitKind,
-        kindRow: ctx.kind,
-        hold,
-        holdExpiresAt,
-        bookingId,
-        createdBy: actor.principal.userId,
-      });
+      const appointments = await this.placeVisits(
+        em,
+        clinic,
+        course,
+        req.visits.map((v, i) => ({ ...v, startsAt: starts[i] })),
+        {
+          kind: protocol.visitKind,
+          kindRow: ctx.kind,
+          hold,
+          holdExpiresAt,
+          bookingId,
+          createdBy: actor.principal.userId,
+        },
+      );
       const body: BookingView = {
         bookingId,
         status: hold ? 'held' : 'booked',
@@ -264,18 +274,18 @@ export class CourseBookingService {
     em: EntityManager,
     clinic: Awaited<ReturnType<typeof loadClinic>>,
     course: Pick<Course, 'id' | 'patientId'>,
-    req: BookSeriesRequest,
+    visits: { sequence: number; startsAt: Date; chairId?: string }[],
     o: { kind: string; kindRow: VisitKind | null; hold: boolean; holdExpiresAt: Date | null; bookingId: string; createdBy: string },
   ): Promise<Appointment[]> {
     try {
       return await this.booking.bookVisits(
         em,
         clinic,
-        req.visits.map((v) => ({
+        visits.map((v) => ({
           key: v.sequence,
           patientId: course.patientId,
           kind: o.kind,
-          startsAt: new Date(v.startsAt),
+          startsAt: v.startsAt,
           chairId: v.chairId ?? null,
           courseId: course.id,
           sequence: v.sequence,

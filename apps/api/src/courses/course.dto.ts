@@ -4,7 +4,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsInt,
   IsNotEmpty,
   IsOptional,
@@ -17,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { START_MESSAGE, START_PATTERN } from '@chairtime/scheduling';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const WALL = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
@@ -107,8 +107,8 @@ export class BookVisitDto {
   @Max(100)
   sequence!: number;
 
-  @ApiProperty({ example: '2027-03-02T14:00:00.000Z' })
-  @IsDateString({ strict: true })
+  @ApiProperty({ example: '2027-03-02T14:00:00.000Z', description: 'An instant, or a clinic-local wall time without offset' })
+  @Matches(START_PATTERN, { message: START_MESSAGE })
   startsAt!: string;
 
   @ApiPropertyOptional({ format: 'uuid' })

@@ -2,9 +2,7 @@ import { PageQueryDto } from '../http/page-query.dto';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { START_PATTERN } from '@chairtime/scheduling';
-
-const START_MESSAGE = 'startsAt must be an ISO 8601 date-time (with an offset, or clinic-local without one)';
+import { START_MESSAGE, START_PATTERN } from '@chairtime/scheduling';
 
 export class CreateAppointmentDto {
   @ApiProperty({ format: 'uuid' })

@@ -6,6 +6,9 @@ const LOCAL = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:00(\.0{1,3})?)?$/;
 /** Pattern the DTOs accept for a visit start: an ISO instant with offset, or a clinic-local wall time. */
 export const START_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/;
 
+/** What a DTO says when a start does not match {@link START_PATTERN}. */
+export const START_MESSAGE = 'startsAt must be an ISO 8601 date-time (with an offset, or clinic-local without one)';
+
 /**
  * Reads a requested start. With an offset it is an instant; without one (`2027-03-14T02:30`) it is
  * a wall time in the clinic's zone (API.md: bare times are clinic-local), so a wall time inside a
