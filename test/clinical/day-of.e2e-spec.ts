@@ -220,12 +220,17 @@ describe('day of treatment (e2e)', () => {
       doseMg: 56,
       devices: 2,
       lotNumber: 'LOT-9',
-      firstDeviceAt: new Date(NOW).toISOString(),
-      monitoringEndedAt: new Date(NOW + 120 * MIN).toISOString(),
+      // Clinic-local wall times (no offset), as a nurse reads them off the clock on the wall.
+      firstDeviceAt: '2027-03-02T08:00',
+      monitoringEndedAt: '2027-03-02T10:00',
       sedation: false,
       dissociation: true,
     };
     await http.post(`/v1/appointments/${id}/rems-form`).set(nurse()).send(form).expect(201);
+    // 08:00 in New York is 13:00 UTC on that day.
+    expect(await ds.query('SELECT first_device_at, monitoring_ended_at FROM rems_monitoring_form WHERE appointment_id = $1', [id])).toEqual(
+      [{ first_device_at: new Date(NOW), monitoring_ended_at: new Date(NOW + 120 * MIN) }],
+    );
     await http.post(`/v1/appointments/${id}/rems-form`).set(nurse()).send(form).expect(409);
     expect(await ds.query('SELECT status FROM task WHERE id = $1', [task.id])).toEqual([{ status: 'resolved' }]);
   });

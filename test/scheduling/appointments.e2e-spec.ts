@@ -290,6 +290,25 @@ describe('single appointments (real Postgres, frozen clock)', () => {
     const foreign = await request(app.getHttpServer()).get(`/v1/appointments?clinicId=${other.id}`).set(sched);
     expect(foreign.status).toBe(404);
     expect((await request(app.getHttpServer()).get('/v1/appointments?cursor=garbage').set(sched)).status).toBe(400);
+    // A bare time or date is the named clinic's local time: 10:00 and 13:00 New York bound the
+    // 11:00 visit only if read there (in UTC, 10:00–13:00 would hold none of the three).
+    const window = await request(app.getHttpServer())
+      .get(`/v1/appointments?clinicId=${clinic.id}&patientId=${p}&from=2027-03-09T10:00&to=2027-03-09T13:00`)
+      .set(sched);
+    expect(window.status).toBe(200);
+    expect(window.body.items.map((a: { startsAt: string }) => a.startsAt)).toEqual([at('2027-03-09', '11:00')]);
+    const day = await request(app.getHttpServer())
+      .get(`/v1/appointments?clinicId=${clinic.id}&patientId=${p}&from=2027-03-09&to=2027-03-10`)
+      .set(sched);
+    expect(day.body.items).toHaveLength(3);
+    // Without a clinic there is no zone to read a bare value in: 400 naming it.
+    const bare = await request(app.getHttpServer()).get(`/v1/appointments?patientId=${p}&from=2027-03-09T10:00`).set(sched);
+    expect(bare.status).toBe(400);
+    expect(bare.body.errors.map((e: { path: string }) => e.path)).toEqual(['from']);
+    const instant = await request(app.getHttpServer())
+      .get(`/v1/appointments?patientId=${p}&from=${encodeURIComponent('2027-03-09T10:00:00-05:00')}`)
+      .set(sched);
+    expect(instant.body.items.map((a: { startsAt: string }) => a.startsAt)).toEqual([at('2027-03-09', '11:00'), at('2027-03-09', '13:00')]);
   });
 
   it('a start in a DST gap is 400 and the gap offers no slot', async () => {

@@ -184,6 +184,38 @@ describe('clinic set-up (real Postgres, frozen clock)', () => {
       expect(page.body.items.length + rest.body.items.length).toBe(6);
     });
 
+    it('a shift and a chair block given as clinic-local wall times are stored at those times; one in a DST gap is 400 and writes nothing', async () => {
+      const night = await http()
+        .post(`/v1/clinics/${clinic.id}/shifts`)
+        .set(sched)
+        .send({ role: 'nurse', startsAt: '2027-03-20T19:00', endsAt: '2027-03-21T07:00' });
+      expect(night.status).toBe(201);
+      expect(night.body).toMatchObject({ startsAt: at('2027-03-20', '19:00'), endsAt: at('2027-03-21', '07:00') });
+      const block = await http()
+        .post(`/v1/chairs/${clinic.chairIds[0]}/blocks`)
+        .set(sched)
+        .send({ startsAt: '2027-03-20T12:00', endsAt: '2027-03-20T13:30', reason: 'pump service' });
+      expect(block.status).toBe(201);
+      expect(block.body).toMatchObject({ startsAt: at('2027-03-20', '12:00'), endsAt: at('2027-03-20', '13:30') });
+
+      const [{ n: before }] = await ds.query('SELECT count(*)::int AS n FROM staff_shift WHERE clinic_id = $1', [clinic.id]);
+      // New York springs forward on 2027-03-14: 02:30 does not exist there.
+      const gap = await http()
+        .post(`/v1/clinics/${clinic.id}/shifts`)
+        .set(sched)
+        .send({ role: 'nurse', startsAt: '2027-03-14T02:30', endsAt: '2027-03-14T10:00' });
+      expect(gap.status).toBe(400);
+      expect((gap.body.errors as { path: string }[]).map((e) => e.path)).toEqual(['startsAt']);
+      const blockGap = await http()
+        .post(`/v1/chairs/${clinic.chairIds[0]}/blocks`)
+        .set(sched)
+        .send({ startsAt: '2027-03-14T01:00', endsAt: '2027-03-14T02:15', reason: 'x' });
+      expect(blockGap.status).toBe(400);
+      expect((blockGap.body.errors as { path: string }[]).map((e) => e.path)).toEqual(['endsAt']);
+      const [{ n: after }] = await ds.query('SELECT count(*)::int AS n FROM staff_shift WHERE clinic_id = $1', [clinic.id]);
+      expect(after).toBe(before);
+    });
+
     it.each([
       ['from=2027-03-05&to=2027-03-04', 'to'],
       ['from=2027-02-30', 'from'],

@@ -536,6 +536,8 @@ describe('waitlist (e2e)', () => {
       ['latest before earliest', { earliest: '2027-03-10T12:00:00Z', latest: '2027-03-09T12:00:00Z' }, 'latest'],
       ['a window longer than 92 days', { earliest: '2027-03-02T12:00:00Z', latest: '2027-06-03T12:00:00Z' }, 'latest'],
       ['not an instant', { earliest: 'soon', latest: '2027-03-09T12:00:00Z' }, 'earliest'],
+      // New York springs forward on 2027-03-14: 02:30 does not exist there.
+      ['a wall time in a DST gap', { earliest: '2027-03-14T02:30', latest: '2027-03-20T12:00:00Z' }, 'earliest'],
     ])('%s → 400 naming %s', async (_, window, path) => {
       const before = await entryCount();
       const res = await http
@@ -546,6 +548,18 @@ describe('waitlist (e2e)', () => {
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
       expect(await entryCount()).toBe(before);
+    });
+
+    it('a window given as clinic-local wall times is read in the clinic’s zone', async () => {
+      const v = await bookedCourse(inductionStarts('2027-04-05', '10:00', ZONE));
+      await join(v, '2027-03-15T09:00', '2027-03-31T17:30');
+      const [row] = await ds.query<{ earliest: Date; latest: Date }[]>(`SELECT earliest, latest FROM waitlist_entry WHERE id = $1`, [
+        v.entryId,
+      ]);
+      expect([row.earliest.toISOString(), row.latest.toISOString()]).toEqual([
+        localIso('2027-03-15', '09:00', ZONE),
+        localIso('2027-03-31', '17:30', ZONE),
+      ]);
     });
 
     it("another clinic's course, or another patient's course for a patient → 404 naming courseId", async () => {

@@ -5,7 +5,7 @@ import { AuditService } from '@chairtime/audit';
 import { inTransaction, PG, pgCode, pgConstraint } from '@chairtime/persistence';
 import { assertPatientScope, Principal, Role } from '@chairtime/identity';
 import { Course } from '@chairtime/courses/entities';
-import { decodeCursor, loadScopedClinic, Page, toPage } from '@chairtime/scheduling';
+import { decodeCursor, loadScopedClinic, Page, parseStart, toPage } from '@chairtime/scheduling';
 import { ACTIVE_ENTRY_STATUSES, WaitlistEntry, WaitlistEntryStatus, WaitlistOffer } from './entities';
 import { closeOffers } from './offer-state';
 import { EntryView, toEntryView } from './waitlist-views';
@@ -60,8 +60,9 @@ export class WaitlistService {
           errors: [{ path: 'courseId', message: `the course is ${course.status}` }],
         });
       }
-      const earliest = Date.parse(input.earliest);
-      const latest = Date.parse(input.latest);
+      // Bare wall times are the clinic's (API.md).
+      const earliest = parseStart(input.earliest, clinic.timezone, 'earliest').getTime();
+      const latest = parseStart(input.latest, clinic.timezone, 'latest').getTime();
       assertWaitWindow(earliest, latest, this.clock.now());
       const entry = em.create(WaitlistEntry, {
         clinicId: clinic.id,

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { INSTANT_PATTERN, instantMessage } from '@chairtime/scheduling';
 
 export class AuditQueryDto {
   @ApiProperty({ required: false }) @IsOptional() @IsUUID('all') actorId?: string;
@@ -13,14 +14,14 @@ export class AuditQueryDto {
   @MaxLength(100)
   action?: string;
 
-  @ApiProperty({ required: false, description: 'Inclusive lower bound (ISO instant)' })
+  @ApiProperty({ required: false, description: 'Inclusive lower bound (an instant with its offset)' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @Matches(INSTANT_PATTERN, { message: instantMessage('from') })
   from?: string;
 
-  @ApiProperty({ required: false, description: 'Exclusive upper bound (ISO instant)' })
+  @ApiProperty({ required: false, description: 'Exclusive upper bound (an instant with its offset)' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @Matches(INSTANT_PATTERN, { message: instantMessage('to') })
   to?: string;
 
   @ApiProperty({ required: false, minimum: 1, maximum: 200, default: 50 })

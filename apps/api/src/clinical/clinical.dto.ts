@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsEmail,
   IsIn,
   IsInt,
@@ -18,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { localOrInstantMessage, START_PATTERN } from '@chairtime/scheduling';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** E.164: +, country code, up to 15 digits in all. */
@@ -338,11 +338,11 @@ export class RemsFormDto {
   lotNumber!: string;
 
   @ApiProperty()
-  @IsDateString({ strict: true })
+  @Matches(START_PATTERN, { message: localOrInstantMessage('firstDeviceAt') })
   firstDeviceAt!: string;
 
   @ApiProperty()
-  @IsDateString({ strict: true })
+  @Matches(START_PATTERN, { message: localOrInstantMessage('monitoringEndedAt') })
   monitoringEndedAt!: string;
 
   @ApiProperty()

@@ -1,8 +1,8 @@
 import { PageQueryDto } from '../http/page-query.dto';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { START_MESSAGE, START_PATTERN } from '@chairtime/scheduling';
+import { BOUND_PATTERN, boundMessage, START_MESSAGE, START_PATTERN } from '@chairtime/scheduling';
 
 export class CreateAppointmentDto {
   @ApiProperty({ format: 'uuid' })
@@ -59,14 +59,17 @@ export class ListAppointmentsQueryDto extends PageQueryDto {
   @IsUUID()
   patientId?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Starts at or after' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Starts at or after: an instant, or with clinicId a clinic-local wall time or date',
+  })
   @IsOptional()
-  @IsISO8601()
+  @Matches(BOUND_PATTERN, { message: boundMessage('from') })
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Starts before' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Starts before: an instant, or with clinicId a clinic-local wall time or date' })
   @IsOptional()
-  @IsISO8601()
+  @Matches(BOUND_PATTERN, { message: boundMessage('to') })
   to?: string;
 }
 

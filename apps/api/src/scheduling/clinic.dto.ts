@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNotEmpty,
   IsObject,
   IsOptional,
@@ -18,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { localOrInstantMessage, START_PATTERN } from '@chairtime/scheduling';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const WALL = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -155,12 +155,12 @@ export class ListShiftsQueryDto extends PageQueryDto {
 }
 
 export class CreateBlockDto {
-  @ApiProperty({ format: 'date-time' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ format: 'date-time', description: 'An instant, or a clinic-local wall time without offset' })
+  @Matches(START_PATTERN, { message: localOrInstantMessage('startsAt') })
   startsAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ format: 'date-time', description: 'An instant, or a clinic-local wall time without offset' })
+  @Matches(START_PATTERN, { message: localOrInstantMessage('endsAt') })
   endsAt!: string;
 
   @ApiProperty({ maxLength: 500 })
@@ -175,12 +175,12 @@ export class CreateShiftDto {
   @IsIn(['nurse', 'clinician'])
   role!: 'nurse' | 'clinician';
 
-  @ApiProperty({ format: 'date-time' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ format: 'date-time', description: 'An instant, or a clinic-local wall time without offset' })
+  @Matches(START_PATTERN, { message: localOrInstantMessage('startsAt') })
   startsAt!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'After startsAt, at most 24 h later' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ format: 'date-time', description: 'After startsAt, at most 24 h later; an instant or a clinic-local wall time' })
+  @Matches(START_PATTERN, { message: localOrInstantMessage('endsAt') })
   endsAt!: string;
 
   @ApiPropertyOptional({ maxLength: 200, description: 'Staff display name' })

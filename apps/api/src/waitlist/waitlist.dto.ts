@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { PageQueryDto } from '../http/page-query.dto';
+import { localOrInstantMessage, START_PATTERN } from '@chairtime/scheduling';
 
 /** `POST /v1/clinics/:clinicId/waitlist`: wait for sooner chair time for a booked course. */
 export class JoinWaitlistDto {
@@ -8,12 +9,18 @@ export class JoinWaitlistDto {
   @IsUUID()
   courseId!: string;
 
-  @ApiProperty({ description: 'Earliest start the patient can take (ISO 8601 instant); not in the past', example: '2027-03-02T13:00:00Z' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({
+    description: 'Earliest start the patient can take (an instant, or a clinic-local wall time); not in the past',
+    example: '2027-03-02T13:00:00Z',
+  })
+  @Matches(START_PATTERN, { message: localOrInstantMessage('earliest') })
   earliest!: string;
 
-  @ApiProperty({ description: 'Latest start (ISO 8601 instant); after earliest, at most 92 days later', example: '2027-03-20T22:00:00Z' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({
+    description: 'Latest start (an instant, or a clinic-local wall time); after earliest, at most 92 days later',
+    example: '2027-03-20T22:00:00Z',
+  })
+  @Matches(START_PATTERN, { message: localOrInstantMessage('latest') })
   latest!: string;
 }
 

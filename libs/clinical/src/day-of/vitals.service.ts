@@ -13,7 +13,7 @@ import {
 } from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
 import { AuditService } from '@chairtime/audit';
-import { Appointment, AppointmentEvents } from '@chairtime/scheduling';
+import { Appointment, AppointmentEvents, parseStart } from '@chairtime/scheduling';
 import { RecordedVitals, RemsMonitoringForm, SideEffectRecord, Task } from '../entities';
 import { Actor, assertStaff, auditPatient, loadClinic, lockAppointment } from '../clinical-access';
 import { TaskService } from '../tasks/task.service';
@@ -206,8 +206,10 @@ export class VitalsService {
       if (appt.status !== 'in-treatment' && appt.status !== 'discharged') {
         throw new DomainError('invalid-state', 'The form is filed once the session has started', { currentStatus: appt.status });
       }
-      const first = Date.parse(input.firstDeviceAt);
-      const end = Date.parse(input.monitoringEndedAt);
+      // Bare wall times are the clinic's (API.md).
+      const { timezone } = await loadClinic(em, appt.clinicId);
+      const first = parseStart(input.firstDeviceAt, timezone, 'firstDeviceAt').getTime();
+      const end = parseStart(input.monitoringEndedAt, timezone, 'monitoringEndedAt').getTime();
       if (!(end > first)) {
         throw new DomainError('validation', 'Invalid monitoring times', {
           errors: [{ path: 'monitoringEndedAt', message: 'must be after firstDeviceAt' }],

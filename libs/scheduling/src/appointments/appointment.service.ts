@@ -11,7 +11,7 @@ import { AppointmentResponse, toAppointmentResponse } from '../booking/appointme
 import { CapacityLoader, loadVisitKind, visitKindSpec } from '../capacity/capacity-loader.service';
 import { loadScopedClinic } from '../clinics/clinic-admin.service';
 import { decodeCursor, Page, toPage } from '../paging';
-import { parseStart } from './appointment-input';
+import { INSTANT_PATTERN, parseBound, parseStart } from './appointment-input';
 
 /** Who is asking and for which request (scope checks, audit rows). */
 export interface Actor {
@@ -136,8 +136,16 @@ export class AppointmentService {
     }
     if (q.clinicId !== undefined) qb.andWhere('a.clinic_id = :cid', { cid: q.clinicId });
     if (q.patientId !== undefined) qb.andWhere('a.patient_id = :qpid', { qpid: q.patientId });
-    if (q.from !== undefined) qb.andWhere('a.starts_at >= :from', { from: new Date(q.from) });
-    if (q.to !== undefined) qb.andWhere('a.starts_at < :to', { to: new Date(q.to) });
+    // A bare wall time or date is read in the named clinic's zone (API.md); the clinic is only
+    // read when one is given.
+    const bare = [q.from, q.to].some((v) => v !== undefined && !INSTANT_PATTERN.test(v));
+    const zone =
+      bare && q.clinicId !== undefined
+        ? ((await this.dataSource.getRepository(Clinic).findOne({ where: { id: q.clinicId }, select: { id: true, timezone: true } }))
+            ?.timezone ?? null)
+        : null;
+    if (q.from !== undefined) qb.andWhere('a.starts_at >= :from', { from: parseBound(q.from, zone, 'from') });
+    if (q.to !== undefined) qb.andWhere('a.starts_at < :to', { to: parseBound(q.to, zone, 'to') });
     const after = decodeCursor(q.cursor);
     if (after) qb.andWhere('(a.starts_at, a.id) > (:k::timestamptz, :kid)', { k: after.sortKey, kid: after.id });
     const rows = await qb

@@ -4,7 +4,8 @@ import { AuditService } from '@chairtime/audit';
 import { ACTIVE_STATUSES, CLOCK, Clock, DomainError } from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
 import { assertClinicScope, Principal } from '@chairtime/identity';
-import { Chair, ChairBlock, VisitKind } from '../entities';
+import { Chair, ChairBlock, Clinic, VisitKind } from '../entities';
+import { parseStart } from '../appointments/appointment-input';
 import { decodeCursor, Page, toPage } from '../paging';
 import { loadScopedClinic } from './clinic-admin.service';
 import { recordSetupChange, SetupActor } from './setup-audit';
@@ -111,11 +112,15 @@ export class ChairAdminService {
   }
 
   async addBlock(actor: SetupActor, chairId: string, input: { startsAt: string; endsAt: string; reason: string }) {
-    const startsAt = new Date(input.startsAt);
-    const endsAt = new Date(input.endsAt);
-    if (endsAt <= startsAt) invalid([{ path: 'endsAt', message: 'endsAt must be after startsAt' }]);
     return inTransaction(this.dataSource, async (em) => {
       const chair = await this.scopedChair(em, actor.principal, chairId, false);
+      // Bare wall times are the clinic's (API.md), so the clinic is read before the times are.
+      const { timezone } = await em
+        .getRepository(Clinic)
+        .findOneOrFail({ where: { id: chair.clinicId }, select: { id: true, timezone: true } });
+      const startsAt = parseStart(input.startsAt, timezone, 'startsAt');
+      const endsAt = parseStart(input.endsAt, timezone, 'endsAt');
+      if (endsAt <= startsAt) invalid([{ path: 'endsAt', message: 'endsAt must be after startsAt' }]);
       const b = await em.getRepository(ChairBlock).save({ clinicId: chair.clinicId, chairId, startsAt, endsAt, reason: input.reason });
       await recordSetupChange(this.audit, em, actor, {
         action: 'chair-block.create',

@@ -7,6 +7,7 @@ import { AuditService } from '@chairtime/audit';
 import { Closure, Clinic, ClinicSettings, DEFAULT_CLINIC_SETTINGS, OpeningHours, StaffShift } from '../entities';
 import { decodeCursor, Page, toPage } from '../paging';
 import { FieldError, mergeClinicSettings } from './clinic-settings';
+import { parseStart } from '../appointments/appointment-input';
 import { recordSetupChange, SetupActor } from './setup-audit';
 
 export interface ClinicView {
@@ -205,12 +206,13 @@ export class ClinicAdminService {
     clinicId: string,
     input: { role: 'nurse' | 'clinician'; startsAt: string; endsAt: string; name?: string },
   ) {
-    const startsAt = new Date(input.startsAt);
-    const endsAt = new Date(input.endsAt);
-    if (endsAt <= startsAt) invalid([{ path: 'endsAt', message: 'endsAt must be after startsAt' }]);
-    if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_MS) invalid([{ path: 'endsAt', message: 'a shift lasts at most 24 hours' }]);
     return inTransaction(this.dataSource, async (em) => {
-      await loadScopedClinic(em, actor.principal, clinicId);
+      const clinic = await loadScopedClinic(em, actor.principal, clinicId);
+      // Bare wall times are the clinic's (API.md): a night shift entered as 19:00–07:00 local.
+      const startsAt = parseStart(input.startsAt, clinic.timezone, 'startsAt');
+      const endsAt = parseStart(input.endsAt, clinic.timezone, 'endsAt');
+      if (endsAt <= startsAt) invalid([{ path: 'endsAt', message: 'endsAt must be after startsAt' }]);
+      if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_MS) invalid([{ path: 'endsAt', message: 'a shift lasts at most 24 hours' }]);
       const s = await em.getRepository(StaffShift).save({ clinicId, role: input.role, startsAt, endsAt, name: input.name ?? null });
       await recordSetupChange(this.audit, em, actor, { action: 'shift.create', resourceType: 'staff-shift', resourceId: s.id, clinicId });
       return toShiftView(s);
