@@ -182,30 +182,26 @@ describe('courses (e2e)', () => {
     });
     it('a wall time in a DST gap or a bare date → 400 naming the visit; a start in the past → 409 naming it; nothing is written', async () => {
       const local = [0, 2, 4, 7, 9, 11].map((d) => `${addDays('2027-03-08', d)}T10:00`);
+      const book = (starts: string[], status: number) =>
+        http
+          .post(`/v1/courses/${courseId}/bookings`)
+          .set(scheduler())
+          .send({ visits: series(starts) })
+          .expect(status);
       // 2027-03-14 is New York's spring-forward day: 02:30 does not exist there.
-      const gapped = [...local];
-      gapped[3] = '2027-03-14T02:30';
-      const gap = await http
-        .post(`/v1/courses/${courseId}/bookings`)
-        .set(scheduler())
-        .send({ visits: series(gapped) })
-        .expect(400);
+      const gap = await book(
+        local.map((t, i) => (i === 3 ? '2027-03-14T02:30' : t)),
+        400,
+      );
       expect(gap.body.errors).toEqual([expect.objectContaining({ path: 'visits[3].startsAt' })]);
-      const dated = [...local];
-      dated[0] = '2027-03-08';
-      const date = await http
-        .post(`/v1/courses/${courseId}/bookings`)
-        .set(scheduler())
-        .send({ visits: series(dated) })
-        .expect(400);
+      const date = await book(
+        local.map((t, i) => (i === 0 ? '2027-03-08' : t)),
+        400,
+      );
       expect(date.body.errors).toEqual([expect.objectContaining({ path: 'visits[0].startsAt' })]);
       // The clock moves past the first visit: that visit is refused by name, the rest not written.
       clock.set(Date.parse(localIso('2027-03-08', '11:00', ZONE)));
-      const past = await http
-        .post(`/v1/courses/${courseId}/bookings`)
-        .set(scheduler())
-        .send({ visits: series(local) })
-        .expect(409);
+      const past = await book(local, 409);
       expect(past.body.conflicts).toEqual([expect.objectContaining({ sequence: 1, reason: 'past' })]);
       const [{ n }] = await ds.query('SELECT count(*)::int AS n FROM appointment WHERE course_id = $1', [courseId]);
       expect(n).toBe(0);
