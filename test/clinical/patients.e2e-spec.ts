@@ -84,6 +84,19 @@ describe('patients, screening and outcomes (e2e)', () => {
       })
       .expect(400);
     expect(badPhone.body.errors).toEqual([expect.objectContaining({ path: 'phone' })]);
+    const old = await http
+      .post('/v1/patients')
+      .set(scheduler())
+      .send({
+        givenName: 'A',
+        familyName: 'B',
+        birthDate: '1850-01-01',
+        contactPreference: 'email',
+        email: 'a@b.example',
+        consent: { sms: false, email: true },
+      })
+      .expect(400);
+    expect(old.body.errors).toEqual([{ path: 'birthDate', message: 'must be in 1900 or later' }]);
     // Admins must name the clinic.
     await http
       .post('/v1/patients')

@@ -141,6 +141,8 @@ describe('courses (e2e)', () => {
     it('plans: past start, limit 21, empty weekdays → 400; unknown course → 404', async () => {
       await http.post(`/v1/courses/${courseId}/plans`).set(scheduler()).send({ earliestStart: '2027-02-27' }).expect(400);
       await http.post(`/v1/courses/${courseId}/plans`).set(scheduler()).send({ earliestStart: '2027-03-02', limit: 21 }).expect(400);
+      const far = await http.post(`/v1/courses/${courseId}/plans`).set(scheduler()).send({ earliestStart: '2100-01-01' }).expect(400);
+      expect(far.body.errors).toEqual([{ path: 'earliestStart', message: 'earliestStart must fall in the years 2000–2099' }]);
       await http
         .post(`/v1/courses/${courseId}/plans`)
         .set(scheduler())

@@ -12,6 +12,8 @@ import {
   planSeries,
   PlanPreferences,
   Protocol,
+  isSchedulingDate,
+  schedulingYearsMessage,
 } from '@chairtime/domain';
 import { CapacityLoader, loadVisitKind, visitKindSpec } from '@chairtime/scheduling';
 import { AuditService } from '@chairtime/audit';
@@ -62,6 +64,9 @@ export class CoursePlannerService {
     const today = instantToLocal(now, zone).date;
     if (req.earliestStart < today) {
       throw new DomainError('validation', 'earliestStart must not be in the past', { path: 'earliestStart' });
+    }
+    if (!isSchedulingDate(req.earliestStart)) {
+      throw new DomainError('validation', schedulingYearsMessage('earliestStart'), { path: 'earliestStart' });
     }
     const kind = await loadVisitKind(em, protocol.visitKind);
     const anchor = course.anchorAt?.getTime();

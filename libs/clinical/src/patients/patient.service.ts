@@ -174,7 +174,8 @@ export class PatientService {
     const birth = DateTime.fromISO(input.birthDate, { zone: 'UTC' });
     if (!/^\d{4}-\d{2}-\d{2}$/.test(input.birthDate) || !birth.isValid)
       errors.push({ path: 'birthDate', message: 'must be a real date (YYYY-MM-DD)' });
-    else if (birth.toMillis() >= this.clock.now() || birth.year < 1900) errors.push({ path: 'birthDate', message: 'must be in the past' });
+    else if (birth.toMillis() >= this.clock.now()) errors.push({ path: 'birthDate', message: 'must be in the past' });
+    else if (birth.year < 1900) errors.push({ path: 'birthDate', message: 'must be in 1900 or later' });
     if (input.timezone && !isValidZone(input.timezone)) errors.push({ path: 'timezone', message: 'must be an IANA time zone' });
     if (input.contactPreference === 'sms' && !input.phone)
       errors.push({ path: 'phone', message: "is required when contactPreference is 'sms'" });

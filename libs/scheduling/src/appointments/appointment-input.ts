@@ -1,4 +1,11 @@
-import { DomainError, localDayBounds, localToInstant } from '@chairtime/domain';
+import {
+  DomainError,
+  isSchedulingDate,
+  isSchedulingInstant,
+  localDayBounds,
+  localToInstant,
+  schedulingYearsMessage,
+} from '@chairtime/domain';
 
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const LOCAL = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:00(\.0{1,3})?)?$/;
@@ -32,12 +39,19 @@ export const instantMessage = (field: string): string => `${field} must be an IS
  * spring-forward gap is refused as a 400 naming `path` rather than shifted silently.
  */
 export function parseStart(value: string, zone: string, path = 'startsAt'): Date {
+  const d = readStart(value, zone, path);
+  if (!isSchedulingInstant(d.getTime())) throw new DomainError('validation', schedulingYearsMessage(path), { path });
+  return d;
+}
+
+function readStart(value: string, zone: string, path: string): Date {
   if (WITH_OFFSET.test(value)) {
     const d = new Date(value);
     if (!Number.isNaN(d.getTime())) return d;
   }
   const local = LOCAL.exec(value);
   if (local) {
+    if (!isSchedulingDate(local[1])) throw new DomainError('validation', schedulingYearsMessage(path), { path });
     try {
       return new Date(localToInstant(local[1], local[2], zone));
     } catch (e) {
@@ -59,6 +73,7 @@ export function parseBound(value: string, zone: string | null, path: string): Da
     throw new DomainError('validation', `${path} without an offset needs clinicId: it is read in that clinic's zone`, { path });
   }
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    if (!isSchedulingDate(value)) throw new DomainError('validation', schedulingYearsMessage(path), { path });
     try {
       return new Date(localDayBounds(value, zone).start);
     } catch (e) {

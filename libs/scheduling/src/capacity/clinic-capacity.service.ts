@@ -13,6 +13,8 @@ import {
   estimateCourseStarts,
   instantToLocal,
   isoWeekday,
+  isSchedulingDate,
+  schedulingYearsMessage,
   Protocol,
 } from '@chairtime/domain';
 import { assertClinicScope, Principal } from '@chairtime/identity';
@@ -55,6 +57,7 @@ const COURSE_SPAN_DAYS = 28;
 
 function requireDate(value: string, path: string): string {
   if (!DATE.test(value)) throw new DomainError('validation', `${path} must be a date YYYY-MM-DD`, { path });
+  if (!isSchedulingDate(value)) throw new DomainError('validation', schedulingYearsMessage(path), { path });
   try {
     isoWeekday(value);
   } catch {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { addDays, DomainError, isValidZone, resolveLocalTime } from '@chairtime/domain';
+import { addDays, DomainError, isSchedulingDate, isValidZone, resolveLocalTime, schedulingYearsMessage } from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
 import { assertClinicScope, Principal } from '@chairtime/identity';
 import { AuditService } from '@chairtime/audit';
@@ -40,6 +40,8 @@ export interface ShiftListQuery {
 }
 
 const MAX_SHIFT_MS = 24 * 3600_000;
+/** Longest closure, in days (both dates included). */
+const MAX_CLOSURE_DAYS = 366;
 const minuteOf = (t: string): number => (t === '24:00' ? 1440 : Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5)));
 const invalid = (errors: FieldError[]): never => {
   throw new DomainError('validation', errors[0].message, { errors });
@@ -47,6 +49,7 @@ const invalid = (errors: FieldError[]): never => {
 
 /** The instant of local midnight starting `date`; a date that is not on the calendar is a 400 naming `path`. */
 function localMidnight(date: string, zone: string, path: string): number {
+  if (!isSchedulingDate(date)) return invalid([{ path, message: schedulingYearsMessage(path) }]);
   try {
     return resolveLocalTime(date, '00:00', zone).instant;
   } catch {
@@ -174,7 +177,14 @@ export class ClinicAdminService {
   }
 
   async addClosure(actor: SetupActor, clinicId: string, input: { startDate: string; endDate: string; reason: string }) {
+    for (const path of ['startDate', 'endDate'] as const) {
+      if (!isSchedulingDate(input[path])) invalid([{ path, message: schedulingYearsMessage(path) }]);
+    }
     if (input.endDate < input.startDate) invalid([{ path: 'endDate', message: 'endDate must not be before startDate' }]);
+    // A longer closure is a clinic out of service, not a closure; a typo in a year is caught here.
+    if (input.endDate > addDays(input.startDate, MAX_CLOSURE_DAYS - 1)) {
+      invalid([{ path: 'endDate', message: `a closure lasts at most ${MAX_CLOSURE_DAYS} days` }]);
+    }
     return inTransaction(this.dataSource, async (em) => {
       await loadScopedClinic(em, actor.principal, clinicId);
       const c = await em.getRepository(Closure).save({ clinicId, ...input });
