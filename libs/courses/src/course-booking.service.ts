@@ -152,6 +152,14 @@ export class CourseBookingService {
       // A start without an offset is a wall time in the clinic's zone (as for single visits); one
       // inside a spring-forward gap is a 400 naming the visit.
       const starts = req.visits.map((v, i) => parseStart(v.startsAt, clinic.timezone, `visits[${i}].startsAt`));
+      // A start already past is bad input, as for a single visit: 400 naming the visit.
+      const past = starts.findIndex((s) => s.getTime() < now);
+      if (past >= 0) {
+        throw new DomainError('validation', `visits[${past}].startsAt is in the past`, {
+          path: `visits[${past}].startsAt`,
+          reason: 'past',
+        });
+      }
       const visits = req.visits.map((v, i) => ({ sequence: v.sequence, start: starts[i].getTime() }));
       const violations = validateSeries(protocol, visits, clinic.timezone, {
         anchor: ctx.anchor_at ? ctx.anchor_at.getTime() : undefined,

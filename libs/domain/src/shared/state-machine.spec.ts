@@ -37,6 +37,16 @@ describe('createStateMachine', () => {
     expect(caught).toMatchObject({ code: 'invalid-state', details: { status: 'amber', currentStatus: 'amber', action: 'go' } });
   });
 
+  it('says what was refused in plain English', () => {
+    expect(() => machine.next('amber', 'go')).toThrow('Cannot go a light that is amber');
+    const appointment = createStateMachine<'booked' | 'cancelled', 'cancel'>({
+      name: 'appointment',
+      actions: ['cancel'],
+      transitions: { booked: { cancel: 'cancelled' }, cancelled: {} },
+    });
+    expect(() => appointment.next('cancelled', 'cancel')).toThrow('Cannot cancel an appointment that is cancelled');
+  });
+
   it('lists allowed actions in declaration order and knows terminal states', () => {
     expect(machine.allowedActions('green')).toEqual(['slow', 'power-down']);
     expect(machine.allowedActions('off')).toEqual([]);

@@ -79,7 +79,7 @@ export function createStateMachine<S extends string, A extends string>(definitio
     next(from: S, action: A): S {
       const to = target(from, action);
       if (to === undefined) {
-        throw new DomainError('invalid-state', `Cannot ${action} a ${name} that is ${from}`, {
+        throw new DomainError('invalid-state', `Cannot ${action} ${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name} that is ${from}`, {
           status: from,
           // The problem filter surfaces `currentStatus` to clients; `status` is kept for callers.
           currentStatus: from,
