@@ -147,6 +147,12 @@ describe('patients, screening and outcomes (e2e)', () => {
       .get(`/v1/patients/${a.id}`)
       .set(asStaff(app, Role.Nurse, other))
       .expect(404);
+    const typo = await http
+      .put(`/v1/patients/${a.id}/rems-enrollment`)
+      .set(scheduler())
+      .send({ enrollmentId: 'REMS-123', enrolledOn: '0001-02-01' })
+      .expect(400);
+    expect(typo.body.errors).toEqual([{ path: 'enrolledOn', message: 'enrolledOn must fall in the years 2000–2099' }]);
     const rems = await http
       .put(`/v1/patients/${a.id}/rems-enrollment`)
       .set(scheduler())

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DateTime } from 'luxon';
-import { Clock, CLOCK, DomainError, isValidZone } from '@chairtime/domain';
+import { Clock, CLOCK, DomainError, isSchedulingDate, isValidZone, schedulingYearsMessage } from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
 import { AuditService } from '@chairtime/audit';
 import { assertClinicScope, Role } from '@chairtime/identity';
@@ -160,6 +160,7 @@ export class PatientService {
     return inTransaction(this.dataSource, async (em) => {
       const patient = await loadPatient(em, actor.principal, patientId, true);
       if (!this.isPastOrToday(input.enrolledOn)) throw invalid('enrolledOn', 'must be a real date, not in the future');
+      if (!isSchedulingDate(input.enrolledOn)) throw invalid('enrolledOn', schedulingYearsMessage('enrolledOn'));
       patient.remsEnrollmentId = input.enrollmentId.trim();
       patient.remsEnrolledOn = input.enrolledOn;
       await em.getRepository(Patient).save(patient);
