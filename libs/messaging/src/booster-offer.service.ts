@@ -9,10 +9,11 @@ import {
   MessageChannel,
   QuietWindow,
   RepeatRule,
+  patientMessageHours,
 } from '@chairtime/domain';
 import { enqueue } from '@chairtime/jobs';
 import { CapacityLoader, loadVisitKind, visitKindSpec } from '@chairtime/scheduling';
-import { Clinic, patientMessageHours } from '@chairtime/scheduling/entities';
+import { Clinic } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Message } from './entities';
 import { sendJob } from './send-job';

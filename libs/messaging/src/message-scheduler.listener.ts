@@ -11,11 +11,12 @@ import {
   MessagePlanEntry,
   ScheduledMessage,
   scheduleMessages,
+  patientMessageHours,
 } from '@chairtime/domain';
 import { JobName, OutboxJob, cancelJobs, jobId, outboxInsertParams, outboxInsertSql } from '@chairtime/jobs';
 import { txQuery } from '@chairtime/persistence';
 import { AppointmentChange, AppointmentChangeListener, AppointmentEvents } from '@chairtime/scheduling';
-import { Appointment, Clinic, patientMessageHours, VisitKind } from '@chairtime/scheduling/entities';
+import { Appointment, Clinic, VisitKind } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Course, ProtocolEntity } from '@chairtime/courses/entities';
 import { Message, MessagePlan } from './entities';

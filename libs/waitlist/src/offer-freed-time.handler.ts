@@ -10,12 +10,13 @@ import {
   Protocol,
   QuietWindow,
   WaitingCourse,
+  patientMessageHours,
 } from '@chairtime/domain';
 import { enqueue, jobId, JobHandler, JobName, JobPayloads } from '@chairtime/jobs';
 import { inTransaction } from '@chairtime/persistence';
 import { ProtocolService } from '@chairtime/courses';
 import { Course } from '@chairtime/courses/entities';
-import { Appointment, Chair, Clinic, patientMessageHours, VisitKind } from '@chairtime/scheduling/entities';
+import { Appointment, Chair, Clinic, VisitKind } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { FreedChairTime, WaitlistEntry, WaitlistOffer } from './entities';
 import { writeWaitlistMessage } from './waitlist-messages';

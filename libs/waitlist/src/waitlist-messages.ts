@@ -1,7 +1,7 @@
 import { EntityManager, In } from 'typeorm';
-import { MessageChannel, QuietWindow, waitlistSendAt } from '@chairtime/domain';
+import { MessageChannel, patientMessageHours, QuietWindow, waitlistSendAt } from '@chairtime/domain';
 import { enqueue } from '@chairtime/jobs';
-import { Clinic, patientMessageHours } from '@chairtime/scheduling/entities';
+import { Clinic } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { Message } from '@chairtime/messaging/entities';
 import { sendJob } from '@chairtime/messaging';

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { DomainError } from '../shared/domain-error';
-import { QuietWindow } from './quiet-hours';
+import { DEFAULT_QUIET_HOURS, patientMessageHours, QuietWindow } from './quiet-hours';
 
 const NY = 'America/New_York';
 const at = (iso: string, zone = NY) => DateTime.fromISO(iso, { zone }).toMillis();
@@ -95,5 +95,21 @@ describe('QuietWindow edges', () => {
       expect(e).toBeInstanceOf(DomainError);
       expect((e as DomainError).details.errors).toEqual([expect.objectContaining({ path })]);
     }
+  });
+});
+
+describe('patientMessageHours', () => {
+  const clinic = { timezone: 'America/New_York', settings: { quietHours: { from: '20:00', to: '09:00' } } };
+  it("takes the clinic's quiet hours on the patient's zone", () => {
+    expect(patientMessageHours(clinic, { timezone: 'America/Denver' })).toEqual({
+      quietHours: { from: '20:00', to: '09:00' },
+      patientZone: 'America/Denver',
+    });
+  });
+  it("falls back to the clinic's zone and the default hours", () => {
+    expect(patientMessageHours({ timezone: 'Europe/Berlin', settings: null }, { timezone: null })).toEqual({
+      quietHours: DEFAULT_QUIET_HOURS,
+      patientZone: 'Europe/Berlin',
+    });
   });
 });

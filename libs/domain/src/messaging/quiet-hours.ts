@@ -13,6 +13,21 @@ export interface QuietHours {
 /** Default clinic setting. */
 export const DEFAULT_QUIET_HOURS: Readonly<QuietHours> = Object.freeze({ from: '21:00', to: '08:00' });
 
+/**
+ * When and on which clock a patient's non-urgent messages may go out: the clinic's quiet hours
+ * ({@link DEFAULT_QUIET_HOURS} when its settings have none), read on the patient's zone, else the
+ * clinic's.
+ */
+export function patientMessageHours(
+  clinic: { timezone: string; settings?: { quietHours?: QuietHours } | null },
+  patient: { timezone: string | null },
+): { quietHours: QuietHours; patientZone: string } {
+  return {
+    quietHours: clinic.settings?.quietHours ?? DEFAULT_QUIET_HOURS,
+    patientZone: patient.timezone ?? clinic.timezone,
+  };
+}
+
 const MINUTE = 60_000;
 /** Minute of the day of wall ms (see zone-math). */
 const minuteOfWall = (wall: number): number => Math.floor((((wall % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE);

@@ -1,3 +1,4 @@
+import { DEFAULT_QUIET_HOURS } from '@chairtime/domain';
 import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** Per-clinic settings (API.md); defaults in {@link DEFAULT_CLINIC_SETTINGS}. */
@@ -23,26 +24,12 @@ export const DEFAULT_CLINIC_SETTINGS: ClinicSettings = {
   turnoverMinutes: 10,
   nurseRatio: 4,
   vitalsHold: { systolic: 160, diastolic: 100 },
-  quietHours: { from: '21:00', to: '08:00' },
+  quietHours: { ...DEFAULT_QUIET_HOURS },
   requireScreeningApproval: true,
   holdMinutes: 10,
   patientNoticeHours: 24,
   remsCertified: true,
 };
-
-/**
- * When and on which clock a patient's non-urgent messages may go out: the clinic's quiet hours
- * (the default when its settings have none), read on the patient's zone, else the clinic's.
- */
-export function patientMessageHours(
-  clinic: { timezone: string; settings?: Pick<ClinicSettings, 'quietHours'> | null },
-  patient: { timezone: string | null },
-): { quietHours: ClinicSettings['quietHours']; patientZone: string } {
-  return {
-    quietHours: clinic.settings?.quietHours ?? DEFAULT_CLINIC_SETTINGS.quietHours,
-    patientZone: patient.timezone ?? clinic.timezone,
-  };
-}
 
 /** A clinic: the tenant. Every other row carries its `clinic_id`. */
 @Entity('clinic')
