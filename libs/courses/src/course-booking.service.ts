@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock, CLOCK, courseMachine, CourseStatus, DomainError, validateSeries } from '@chairtime/domain';
+import { Clock, CLOCK, courseMachine, CourseStatus, DomainError, validateSeries, parseClinicTime } from '@chairtime/domain';
 import { inTransaction, txQuery } from '@chairtime/persistence';
 import { AuditService } from '@chairtime/audit';
 import { cancelJobs, enqueue, jobId, JobName } from '@chairtime/jobs';
@@ -9,7 +9,6 @@ import { assertPatientScope } from '@chairtime/identity';
 import {
   Appointment,
   AppointmentEvents,
-  parseStart,
   BookingConflict,
   BookingService,
   Clinic,
@@ -151,15 +150,8 @@ export class CourseBookingService {
       }
       // A start without an offset is a wall time in the clinic's zone (as for single visits); one
       // inside a spring-forward gap is a 400 naming the visit.
-      const starts = req.visits.map((v, i) => parseStart(v.startsAt, clinic.timezone, `visits[${i}].startsAt`));
-      // A start already past is bad input, as for a single visit: 400 naming the visit.
-      const past = starts.findIndex((s) => s.getTime() < now);
-      if (past >= 0) {
-        throw new DomainError('validation', `visits[${past}].startsAt is in the past`, {
-          path: `visits[${past}].startsAt`,
-          reason: 'past',
-        });
-      }
+      // A start already past is bad input too, as for a single visit.
+      const starts = req.visits.map((v, i) => parseClinicTime(v.startsAt, clinic.timezone, `visits[${i}].startsAt`, { notBefore: now }));
       const visits = req.visits.map((v, i) => ({ sequence: v.sequence, start: starts[i].getTime() }));
       const violations = validateSeries(protocol, visits, clinic.timezone, {
         anchor: ctx.anchor_at ? ctx.anchor_at.getTime() : undefined,

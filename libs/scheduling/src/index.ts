@@ -12,6 +12,5 @@ export * from './clinics/chair-admin.service';
 export * from './clinics/setup-audit';
 export * from './clinics/clinic-settings';
 export * from './appointments/appointment.service';
-export * from './appointments/appointment-input';
 export * from './paging';
 export * from './scheduling.module';

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertWaitWindow, CLOCK, Clock, DomainError } from '@chairtime/domain';
+import { assertWaitWindow, CLOCK, Clock, DomainError, parseClinicTime } from '@chairtime/domain';
 import { AuditService } from '@chairtime/audit';
 import { inTransaction, PG, pgCode, pgConstraint } from '@chairtime/persistence';
 import { assertPatientScope, Principal, Role } from '@chairtime/identity';
 import { Course } from '@chairtime/courses/entities';
-import { decodeCursor, loadScopedClinic, Page, parseStart, toPage } from '@chairtime/scheduling';
+import { decodeCursor, loadScopedClinic, Page, toPage } from '@chairtime/scheduling';
 import { ACTIVE_ENTRY_STATUSES, WaitlistEntry, WaitlistEntryStatus, WaitlistOffer } from './entities';
 import { closeOffers } from './offer-state';
 import { EntryView, toEntryView } from './waitlist-views';
@@ -61,8 +61,8 @@ export class WaitlistService {
         });
       }
       // Bare wall times are the clinic's (API.md).
-      const earliest = parseStart(input.earliest, clinic.timezone, 'earliest').getTime();
-      const latest = parseStart(input.latest, clinic.timezone, 'latest').getTime();
+      const earliest = parseClinicTime(input.earliest, clinic.timezone, 'earliest').getTime();
+      const latest = parseClinicTime(input.latest, clinic.timezone, 'latest').getTime();
       assertWaitWindow(earliest, latest, this.clock.now());
       const entry = em.create(WaitlistEntry, {
         clinicId: clinic.id,

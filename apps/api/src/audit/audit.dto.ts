@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { INSTANT_PATTERN, instantMessage } from '@chairtime/scheduling';
+import { INSTANT_PATTERN, instantMessage } from '@chairtime/domain';
 
 export class AuditQueryDto {
   @ApiProperty({ required: false }) @IsOptional() @IsUUID('all') actorId?: string;

@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { localOrInstantMessage, START_PATTERN } from '@chairtime/scheduling';
+import { localOrInstantMessage, START_PATTERN } from '@chairtime/domain';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** E.164: +, country code, up to 15 digits in all. */

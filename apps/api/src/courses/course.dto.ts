@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { START_MESSAGE, START_PATTERN } from '@chairtime/scheduling';
+import { START_MESSAGE, START_PATTERN } from '@chairtime/domain';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const WALL = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;

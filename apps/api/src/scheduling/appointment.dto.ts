@@ -2,7 +2,7 @@ import { PageQueryDto } from '../http/page-query.dto';
 import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { BOUND_PATTERN, boundMessage, START_MESSAGE, START_PATTERN } from '@chairtime/scheduling';
+import { BOUND_PATTERN, boundMessage, START_MESSAGE, START_PATTERN } from '@chairtime/domain';
 
 export class CreateAppointmentDto {
   @ApiProperty({ format: 'uuid' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { PageQueryDto } from '../http/page-query.dto';
-import { localOrInstantMessage, START_PATTERN } from '@chairtime/scheduling';
+import { localOrInstantMessage, START_PATTERN } from '@chairtime/domain';
 
 /** `POST /v1/clinics/:clinicId/waitlist`: wait for sooner chair time for a booked course. */
 export class JoinWaitlistDto {

@@ -10,10 +10,11 @@ import {
   validateVitals,
   VitalsMeasurement,
   VitalsPhase,
+  parseClinicTime,
 } from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
 import { AuditService } from '@chairtime/audit';
-import { Appointment, AppointmentEvents, parseStart } from '@chairtime/scheduling';
+import { Appointment, AppointmentEvents } from '@chairtime/scheduling';
 import { RecordedVitals, RemsMonitoringForm, SideEffectRecord, Task } from '../entities';
 import { Actor, assertStaff, auditPatient, loadClinic, lockAppointment } from '../clinical-access';
 import { TaskService } from '../tasks/task.service';
@@ -208,8 +209,8 @@ export class VitalsService {
       }
       // Bare wall times are the clinic's (API.md).
       const { timezone } = await loadClinic(em, appt.clinicId);
-      const first = parseStart(input.firstDeviceAt, timezone, 'firstDeviceAt').getTime();
-      const end = parseStart(input.monitoringEndedAt, timezone, 'monitoringEndedAt').getTime();
+      const first = parseClinicTime(input.firstDeviceAt, timezone, 'firstDeviceAt').getTime();
+      const end = parseClinicTime(input.monitoringEndedAt, timezone, 'monitoringEndedAt').getTime();
       if (!(end > first)) {
         throw new DomainError('validation', 'Invalid monitoring times', {
           errors: [{ path: 'monitoringEndedAt', message: 'must be after firstDeviceAt' }],

@@ -1,6 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { addDays, CLOCK, Clock, computeAvailability, DomainError, instantToLocal } from '@chairtime/domain';
+import {
+  addDays,
+  CLOCK,
+  Clock,
+  computeAvailability,
+  DomainError,
+  instantToLocal,
+  INSTANT_PATTERN,
+  parseClinicBound,
+  parseClinicTime,
+} from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
 import { assertClinicScope, assertPatientScope, Principal, Role } from '@chairtime/identity';
 import { AuditService } from '@chairtime/audit';
@@ -11,7 +21,6 @@ import { AppointmentResponse, toAppointmentResponse } from '../booking/appointme
 import { CapacityLoader, loadVisitKind, visitKindSpec } from '../capacity/capacity-loader.service';
 import { loadScopedClinic } from '../clinics/clinic-admin.service';
 import { decodeCursor, Page, toPage } from '../paging';
-import { INSTANT_PATTERN, parseBound, parseStart } from './appointment-input';
 
 /** Who is asking and for which request (scope checks, audit rows). */
 export interface Actor {
@@ -84,9 +93,7 @@ export class AppointmentService {
       }
       await this.assertPatient(em, actor.principal, input.patientId, clinic.id);
       const kind = await loadVisitKind(em, input.kind);
-      const startsAt = parseStart(input.startsAt, clinic.timezone);
-      if (startsAt.getTime() < this.clock.now())
-        throw new DomainError('validation', 'startsAt is in the past', { path: 'startsAt', reason: 'past' });
+      const startsAt = parseClinicTime(input.startsAt, clinic.timezone, 'startsAt', { notBefore: this.clock.now() });
       if (input.chairId !== undefined) {
         if (!kind.needsChair) throw new DomainError('validation', `A ${kind.key} visit takes no chair`, { path: 'chairId' });
         const chair = await em.getRepository(Chair).findOne({ where: { id: input.chairId } });
@@ -144,8 +151,8 @@ export class AppointmentService {
         ? ((await this.dataSource.getRepository(Clinic).findOne({ where: { id: q.clinicId }, select: { id: true, timezone: true } }))
             ?.timezone ?? null)
         : null;
-    if (q.from !== undefined) qb.andWhere('a.starts_at >= :from', { from: parseBound(q.from, zone, 'from') });
-    if (q.to !== undefined) qb.andWhere('a.starts_at < :to', { to: parseBound(q.to, zone, 'to') });
+    if (q.from !== undefined) qb.andWhere('a.starts_at >= :from', { from: parseClinicBound(q.from, zone, 'from') });
+    if (q.to !== undefined) qb.andWhere('a.starts_at < :to', { to: parseClinicBound(q.to, zone, 'to') });
     const after = decodeCursor(q.cursor);
     if (after) qb.andWhere('(a.starts_at, a.id) > (:k::timestamptz, :kid)', { k: after.sortKey, kid: after.id });
     const rows = await qb
@@ -179,9 +186,7 @@ export class AppointmentService {
     return inTransaction(this.dataSource, async (em) => {
       const appt = await this.load(em, actor.principal, id, true);
       const clinic = await em.getRepository(Clinic).findOneOrFail({ where: { id: appt.clinicId } });
-      const startsAt = parseStart(input.startsAt, clinic.timezone);
-      if (startsAt.getTime() < this.clock.now())
-        throw new DomainError('validation', 'startsAt is in the past', { path: 'startsAt', reason: 'past' });
+      const startsAt = parseClinicTime(input.startsAt, clinic.timezone, 'startsAt', { notBefore: this.clock.now() });
       await this.assertPatientNotice(em, actor.principal, appt);
       if (input.chairId !== undefined) {
         const chair = await em.getRepository(Chair).findOne({ where: { id: input.chairId } });

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@chairtime/audit';
-import { ACTIVE_STATUSES, CLOCK, Clock, DomainError } from '@chairtime/domain';
+import { ACTIVE_STATUSES, CLOCK, Clock, DomainError, parseClinicTime } from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
 import { assertClinicScope, Principal } from '@chairtime/identity';
 import { Chair, ChairBlock, Clinic, VisitKind } from '../entities';
-import { parseStart } from '../appointments/appointment-input';
 import { decodeCursor, Page, toPage } from '../paging';
 import { loadScopedClinic } from './clinic-admin.service';
 import { recordSetupChange, SetupActor } from './setup-audit';
@@ -118,8 +117,8 @@ export class ChairAdminService {
       const { timezone } = await em
         .getRepository(Clinic)
         .findOneOrFail({ where: { id: chair.clinicId }, select: { id: true, timezone: true } });
-      const startsAt = parseStart(input.startsAt, timezone, 'startsAt');
-      const endsAt = parseStart(input.endsAt, timezone, 'endsAt');
+      const startsAt = parseClinicTime(input.startsAt, timezone, 'startsAt');
+      const endsAt = parseClinicTime(input.endsAt, timezone, 'endsAt');
       if (endsAt <= startsAt) invalid([{ path: 'endsAt', message: 'endsAt must be after startsAt' }]);
       const b = await em.getRepository(ChairBlock).save({ clinicId: chair.clinicId, chairId, startsAt, endsAt, reason: input.reason });
       await recordSetupChange(this.audit, em, actor, {

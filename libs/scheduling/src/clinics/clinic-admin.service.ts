@@ -1,13 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { addDays, DomainError, isSchedulingDate, isValidZone, resolveLocalTime, schedulingYearsMessage } from '@chairtime/domain';
+import {
+  addDays,
+  DomainError,
+  isSchedulingDate,
+  isValidZone,
+  resolveLocalTime,
+  schedulingYearsMessage,
+  parseClinicTime,
+} from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
 import { assertClinicScope, Principal } from '@chairtime/identity';
 import { AuditService } from '@chairtime/audit';
 import { Closure, Clinic, ClinicSettings, DEFAULT_CLINIC_SETTINGS, OpeningHours, StaffShift } from '../entities';
 import { decodeCursor, Page, toPage } from '../paging';
 import { FieldError, mergeClinicSettings } from './clinic-settings';
-import { parseStart } from '../appointments/appointment-input';
 import { recordSetupChange, SetupActor } from './setup-audit';
 
 export interface ClinicView {
@@ -219,8 +226,8 @@ export class ClinicAdminService {
     return inTransaction(this.dataSource, async (em) => {
       const clinic = await loadScopedClinic(em, actor.principal, clinicId);
       // Bare wall times are the clinic's (API.md): a night shift entered as 19:00–07:00 local.
-      const startsAt = parseStart(input.startsAt, clinic.timezone, 'startsAt');
-      const endsAt = parseStart(input.endsAt, clinic.timezone, 'endsAt');
+      const startsAt = parseClinicTime(input.startsAt, clinic.timezone, 'startsAt');
+      const endsAt = parseClinicTime(input.endsAt, clinic.timezone, 'endsAt');
       if (endsAt <= startsAt) invalid([{ path: 'endsAt', message: 'endsAt must be after startsAt' }]);
       if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_MS) invalid([{ path: 'endsAt', message: 'a shift lasts at most 24 hours' }]);
       const s = await em.getRepository(StaffShift).save({ clinicId, role: input.role, startsAt, endsAt, name: input.name ?? null });
