@@ -111,19 +111,18 @@ export class CourseBookingService {
   ) {}
 
   async book(actor: Actor, courseId: string, req: BookSeriesRequest, idempotencyKey: string | null): Promise<StoredResponse> {
-    // Only a request with a key is ever compared with another.
-    const hash = idempotencyKey === null ? null : requestHash(`POST /v1/courses/${courseId}/bookings`, req);
     return inTransaction(this.dataSource, async (em) => {
       const now = this.clock.now();
       let keyId: string | null = null;
-      if (idempotencyKey !== null && hash !== null) {
+      if (idempotencyKey !== null) {
         // The key is claimed before the course row lock, so a replay never waits on that lock.
         const peek = await loadCourse(em, actor.principal, courseId);
         const claim = await this.idempotency.claim(em, {
           clinicId: peek.clinicId,
           actor: actor.principal.userId,
           key: idempotencyKey,
-          hash,
+          // Only a request with a key is ever compared with another, so only it is hashed.
+          hash: requestHash(`POST /v1/courses/${courseId}/bookings`, req),
         });
         if (claim.kind === 'replay') return claim.response;
         keyId = claim.id;
