@@ -133,7 +133,14 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     const locked = await em.getRepository(Appointment).find({ where: { id: In(appointmentIds) }, lock: { mode: 'pessimistic_write' } });
     if (locked.length === 0) return 0;
     // Read after the lock: a reschedule that planned one of them has committed by now.
-    const [context] = await txQuery<PlanContext>(em, 'messages-plan-context', PLAN_CONTEXT_SQL, [locked.map((a) => a.id)]);
+    const ids = (f: (a: Appointment) => string | null) => [...new Set(locked.flatMap((a) => f(a) ?? []))];
+    const [context] = await txQuery<PlanContext>(em, 'messages-plan-context', PLAN_CONTEXT_SQL, [
+      ids((a) => a.id),
+      ids((a) => a.clinicId),
+      ids((a) => a.patientId),
+      ids((a) => a.kind),
+      ids((a) => a.courseId),
+    ]);
     const due = locked.filter((a) => a.status === 'booked' && !context.planned.includes(a.id));
     await this.planWithCourseEnds(em, due, locked, { now: bookedAt, context });
     return due.length;

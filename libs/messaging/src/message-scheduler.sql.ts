@@ -30,29 +30,29 @@ export interface PlanContext {
 }
 
 /**
- * Everything a plan-messages job reads besides its locked visits ($1), in one statement, as JSON
- * with the entities' field names: which visits are planned already, and their clinics, patients,
- * clinic plans, visit kinds and courses with their protocol version's rules.
+ * Everything a plan-messages job reads besides its locked visits, in one statement, as JSON with
+ * the entities' field names: which of the visits ($1) are planned already, and the clinics ($2),
+ * patients ($3), clinic plans, visit kinds ($4) and courses ($5, with their protocol version's
+ * rules) the visits name — ids taken from the locked rows, not read again.
  */
-export const PLAN_CONTEXT_SQL = `WITH a AS (SELECT * FROM appointment WHERE id = ANY($1::uuid[]))
-  SELECT
+export const PLAN_CONTEXT_SQL = `SELECT
   (SELECT coalesce(json_agg(DISTINCT m.appointment_id), '[]') FROM message m
      WHERE m.appointment_id = ANY($1::uuid[]) AND m.anchor <> 'course-end') AS planned,
   (SELECT coalesce(json_agg(json_build_object('id', c.id, 'timezone', c.timezone, 'settings', c.settings)), '[]')
-     FROM clinic c WHERE c.id IN (SELECT clinic_id FROM a)) AS clinics,
+     FROM clinic c WHERE c.id = ANY($2::uuid[])) AS clinics,
   (SELECT coalesce(json_agg(json_build_object('id', p.id, 'clinicId', p.clinic_id, 'timezone', p.timezone,
             'contactPreference', p.contact_preference, 'consent', p.consent)), '[]')
-     FROM patient p WHERE p.id IN (SELECT patient_id FROM a)) AS patients,
+     FROM patient p WHERE p.id = ANY($3::uuid[])) AS patients,
   (SELECT coalesce(json_agg(json_build_object('clinicId', mp.clinic_id, 'entries', mp.entries)), '[]')
-     FROM message_plan mp WHERE mp.clinic_id IN (SELECT clinic_id FROM a)) AS plans,
+     FROM message_plan mp WHERE mp.clinic_id = ANY($2::uuid[])) AS plans,
   (SELECT coalesce(json_agg(json_build_object('key', k.key, 'rideRequired', k.ride_required)), '[]')
-     FROM visit_kind k WHERE k.key IN (SELECT kind FROM a)) AS kinds,
+     FROM visit_kind k WHERE k.key = ANY($4::text[])) AS kinds,
   (SELECT coalesce(json_agg(json_build_object(
             'course', json_build_object('id', c.id, 'clinicId', c.clinic_id, 'patientId', c.patient_id,
               'protocolKey', c.protocol_key, 'protocolVersion', c.protocol_version, 'status', c.status),
             'protocol', json_build_object('rules', pr.rules))), '[]')
      FROM course c JOIN protocol pr ON pr.key = c.protocol_key AND pr.version = c.protocol_version
-     WHERE c.id IN (SELECT course_id FROM a)) AS courses`;
+     WHERE c.id = ANY($5::uuid[])) AS courses`;
 
 /** Epoch milliseconds of a timestamptz column (exact for whole milliseconds). */
 const ms = (column: string): string => `(extract(epoch from ${column}) * 1000)::float8`;
