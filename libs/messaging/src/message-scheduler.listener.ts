@@ -13,7 +13,7 @@ import {
   scheduleMessages,
   patientMessageHours,
 } from '@chairtime/domain';
-import { JobName, OutboxJob, cancelJobs, jobId, outboxInsertParams, outboxInsertSql } from '@chairtime/jobs';
+import { JobName, OutboxJob, cancelJobs, enqueue, jobId, outboxInsertParams } from '@chairtime/jobs';
 import { txQuery } from '@chairtime/persistence';
 import { AppointmentChange, AppointmentChangeListener, AppointmentEvents } from '@chairtime/scheduling';
 import { Appointment, Clinic, VisitKind } from '@chairtime/scheduling/entities';
@@ -155,7 +155,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       payload: { appointmentIds: ids, bookedAt: this.clock.now() },
       clinicId: appts[0].clinicId,
     };
-    await txQuery(em, 'messages-plan-job', outboxInsertSql(1), outboxInsertParams([job]));
+    await enqueue(em, job);
   }
 
   /** Marks every pending message of the visits superseded and removes their jobs. */

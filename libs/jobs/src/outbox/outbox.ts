@@ -22,23 +22,12 @@ export async function enqueue<N extends JobName>(em: EntityManager, job: OutboxJ
 /** `enqueue` for many jobs in one INSERT: a change that plans dozens of jobs pays one round trip. */
 export async function enqueueMany(em: EntityManager, jobs: OutboxJob[]): Promise<void> {
   if (jobs.length === 0) return;
-  await em.insert(
-    OutboxEntry,
-    jobs.map((job) => ({
-      op: 'add' as const,
-      queue: JOB_QUEUE[job.name],
-      jobName: job.name,
-      jobId: job.jobId,
-      payload: job.payload as never,
-      runAt: job.runAt ?? null,
-      clinicId: job.clinicId ?? null,
-    })),
-  );
+  await em.query(outboxInsertSql(1), outboxInsertParams(jobs));
 }
 
 /**
- * The same outbox rows as {@link enqueueMany}, as an INSERT to embed in a larger statement (a
- * data-modifying WITH) that saves a round trip on a hot path. It reads six arrays, starting at
+ * The INSERT of {@link enqueueMany}, also to embed in a larger statement (a data-modifying WITH)
+ * that saves a round trip on a hot path. It reads six arrays, starting at
  * parameter `$first`, in the order {@link outboxInsertParams} gives them.
  */
 export const outboxInsertSql = (first: number): string => {
