@@ -22,7 +22,8 @@ import { servingApi } from './support/serving-api';
 /**
  * Series-booking benchmark: 32 concurrent clients book non-conflicting 6-visit IV-induction
  * series (POST /v1/courses/:id/bookings) on a 32-chair clinic for ~10 s, against the API booted
- * in-process (the real ApiModule, clock frozen before the booked weeks). That single clinic is the
+ * in-process (the real ApiModule, clock frozen before the booked weeks). A ~5 s warm-up window
+ * books another such clinic first ({@link WARM_UP_MS}). The single clinic after it is the
  * headline figure: its clients queue on its clinic-time locks (the 32 clients book 8 two-week
  * blocks; the four series of a block booked at once take the same hours on four chairs, so they
  * share nurse capacity and serialize). A second ~10 s window (`BENCH_CLINICS`, default 4; 1 skips it)
@@ -37,7 +38,8 @@ import { servingApi } from './support/serving-api';
  * before the window, as a clinic in service is (bench/support/history.ts). The load generator
  * posts with node:http on keep-alive connections (1.5–1.7 CPU ms per request; fetch() took 3.6
  * from the two cores the API and Postgres share). Figures per series: the API's CPU
- * (`cpuMsPerSeries`), the CPU of the Postgres backends serving it (`postgresCpuMsPerSeries`) and,
+ * (`cpuMsPerSeries`), the CPU of the Postgres backends serving it (`postgresCpuMsPerSeries`), each
+ * also for the other two windows (suffixed like their latencies), and,
  * with the API in its own process, the load generator's (`loadGenCpuMsPerSeries`).
  *
  * A booking leaves its visits' messages to the worker (one plan-messages job per series): after
@@ -61,6 +63,14 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 /** Clinics of the second window (1 skips it): a network books many clinics at once. */
 const CLINICS = Number(process.env.BENCH_CLINICS ?? 4);
 const DURATION_MS = 10_000;
+/**
+ * The warm-up window before the timed ones: a fresh API process and fresh pool connections first
+ * compile their code paths, fill each Postgres backend's catalog caches and prepare each statement
+ * (a generic plan after five runs) — costs a serving API has long paid. Run first, the headline
+ * window once carried them: 7.6 API and 7.2 Postgres CPU ms per series against 4.1–4.4 and
+ * 5.2–5.5 in the windows after it. The warm-up is reported too (`cold…`).
+ */
+const WARM_UP_MS = 5_000;
 const SERIES = 4096;
 const ZONE = 'UTC';
 const FIRST_MONDAY = '2027-03-01';
@@ -128,7 +138,7 @@ interface Window {
 
 /**
  * Seeds `clinics` clinics of the same layout (each with SERIES / clinics draft courses) and books
- * for DURATION_MS. Series s goes to clinic s % clinics, as series ⌊s / clinics⌋ of its layout, so
+ * for `durationMs`. Series s goes to clinic s % clinics, as series ⌊s / clinics⌋ of its layout, so
  * every clinic's series spread over its own blocks.
  */
 async function bookWindow(
@@ -137,6 +147,7 @@ async function bookWindow(
   pid: number | undefined,
   clinics: number,
   spreadHours = false,
+  durationMs = DURATION_MS,
 ): Promise<Window> {
   const ds = app.get(DataSource);
   const seeded: { clinicId: string; layout: SeriesLayout; courses: { id: string }[] }[] = [];
@@ -168,6 +179,10 @@ async function bookWindow(
   }
   const auth = bearer(app, { role: Role.Scheduler, clinicIds: seeded.map((c) => c.clinicId) }).Authorization;
 
+  // One connection per client, kept open: like pgbench's clients on the raw side. A new agent per
+  // window: a connection left idle while the next clinic is seeded outlives the server's keep-alive
+  // timeout, and a request sent on it as the server closes it fails ("socket hang up").
+  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   let next = 0;
   let ok = 0;
   let failed = 0;
@@ -179,14 +194,19 @@ async function bookWindow(
   const loadBefore = pid === undefined ? null : cpuMs(undefined);
   const cpuBefore = cpuMs(pid);
   const started = performance.now();
-  const deadline = started + DURATION_MS;
+  const deadline = started + durationMs;
   const client = async () => {
     while (performance.now() < deadline && next < SERIES) {
       const s = next++;
       const { layout, courses } = seeded[s % clinics];
       const n = Math.floor(s / clinics);
       const t0 = performance.now();
-      const res = await post(`${url}/v1/courses/${courses[n].id}/bookings`, auth, JSON.stringify({ visits: seriesVisits(n, layout) }));
+      const res = await post(
+        agent,
+        `${url}/v1/courses/${courses[n].id}/bookings`,
+        auth,
+        JSON.stringify({ visits: seriesVisits(n, layout) }),
+      );
       const text = res.text;
       latencies.push(performance.now() - t0);
       if (res.status === 201) ok++;
@@ -197,6 +217,7 @@ async function bookWindow(
     }
   };
   await Promise.all(Array.from({ length: CLIENTS }, client));
+  agent.destroy();
   const seconds = (performance.now() - started) / 1000;
   const requests = Math.max(1, ok + failed);
   const cpuPerSeries = (cpuMs(pid) - cpuBefore) / requests;
@@ -221,15 +242,12 @@ async function bookWindow(
 
 const r1 = (n: number): number => Math.round(n * 10) / 10;
 
-/** One connection per client, kept open: like pgbench's clients on the raw side. */
-const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
-
 /**
  * POSTs JSON over node:http with a keep-alive agent. The load generator shares the machine's two
  * cores with the API and Postgres: fetch() cost it about 3.6 CPU ms per request, CPU the system
  * under test did not get; this costs a fraction of that.
  */
-function post(url: string, authorization: string, body: string): Promise<{ status: number; text: string }> {
+function post(agent: Agent, url: string, authorization: string, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -257,6 +275,7 @@ export async function run(): Promise<Record<string, number | string>> {
   try {
     // The headline figure is ONE clinic (clients queue on its clinic-time locks); then the
     // same load over CLINICS clinics, as a network of clinics books.
+    const cold = await bookWindow(app, url, pid, 1, false, WARM_UP_MS);
     const one = await bookWindow(app, url, pid, 1);
     const spread = CLINICS > 1 ? await bookWindow(app, url, pid, CLINICS) : null;
     // One clinic again, its concurrent series at different hours: no shared nurse capacity to queue on.
@@ -265,8 +284,8 @@ export async function run(): Promise<Record<string, number | string>> {
     await child?.stop();
     const planning = await deferredPlanning(app);
     const raw = rawPgbench(process.env.DATABASE_URL ?? '');
-    const failed = one.failed + (spread?.failed ?? 0) + hours.failed;
-    const firstFailure = one.firstFailure ?? spread?.firstFailure ?? hours.firstFailure;
+    const failed = cold.failed + one.failed + (spread?.failed ?? 0) + hours.failed;
+    const firstFailure = cold.firstFailure ?? one.firstFailure ?? spread?.firstFailure ?? hours.firstFailure;
     return {
       seriesPerSecond: r1(one.seriesPerSecond),
       p50: r1(one.p50),
@@ -280,17 +299,26 @@ export async function run(): Promise<Record<string, number | string>> {
             [`p50${CLINICS}Clinics`]: r1(spread.p50),
             [`p99${CLINICS}Clinics`]: r1(spread.p99),
             [`failed${CLINICS}Clinics`]: spread.failed,
+            [`cpuMsPerSeries${CLINICS}Clinics`]: r1(spread.cpuPerSeries),
+            [`postgresCpuMsPerSeries${CLINICS}Clinics`]: r1(spread.pgCpuPerSeries),
           }
         : {}),
       seriesPerSecondSpreadHours: r1(hours.seriesPerSecond),
       p50SpreadHours: r1(hours.p50),
       p99SpreadHours: r1(hours.p99),
       failedSpreadHours: hours.failed,
+      cpuMsPerSeriesSpreadHours: r1(hours.cpuPerSeries),
+      postgresCpuMsPerSeriesSpreadHours: r1(hours.pgCpuPerSeries),
       ...(firstFailure ? { firstFailure } : {}),
       // The child logs only warnings and errors: its first one says why a request failed.
       ...(child && failed > 0
         ? { apiError: (/.*(unhandled error|transient database failure).*/.exec(child.output)?.[0] ?? '').slice(0, 400) }
         : {}),
+      coldSeriesPerSecond: r1(cold.seriesPerSecond),
+      coldP99: r1(cold.p99),
+      coldFailed: cold.failed,
+      coldCpuMsPerSeries: r1(cold.cpuPerSeries),
+      coldPostgresCpuMsPerSeries: r1(cold.pgCpuPerSeries),
       clients: CLIENTS,
       api: child ? 'process' : 'in-process',
       cpuMsPerSeries: r1(one.cpuPerSeries),

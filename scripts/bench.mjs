@@ -2,6 +2,8 @@
 // the run its own database and Redis prefix, runs each benchmark in its own process (so peak RSS
 // is per benchmark), prints one table and writes bench/results/<date>.json.
 // Benchmarks live in bench/<name>.bench.ts and export `async function run(): Promise<object>`.
+// BENCH_KEEP_DB=1 leaves the run's database in place (its name is printed) for EXPLAIN and
+// pgbench on what the run wrote.
 // A result with a non-zero `violations` count (a correctness check of the run failed) fails the
 // whole command: its figures are still printed and written, with the error next to them.
 import { spawnSync } from 'node:child_process';
@@ -106,7 +108,7 @@ for (const name of names) {
   }
 }
 
-await dropDatabase(db.toString()).catch(() => {});
+if (!process.env.BENCH_KEEP_DB) await dropDatabase(db.toString()).catch(() => {});
 await dropQueueKeys(services.redisUrl, `{ct-bench-${runId}-`).catch(() => {});
 await services.stop();
 
