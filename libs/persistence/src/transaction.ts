@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { isRetryable } from './pg-errors';
+import { txQuery } from './prepared-query';
 
 /**
  * Runs `work` in a transaction and retries it when Postgres reports a serialization failure or a
@@ -21,11 +22,13 @@ export async function inTransaction<T>(dataSource: DataSource, work: (em: Entity
  * Takes transaction-scoped advisory locks on `keys` in one round trip, in the order of their
  * hashes (so two transactions wanting overlapping sets cannot deadlock). Keys are hashed to bigint
  * by Postgres itself. The sorted subquery feeds the aggregate in order, so the locks are taken in
- * that order whatever the number of keys.
+ * that order whatever the number of keys. Prepared: it is on every booking's path.
  */
 export async function lockKeys(em: EntityManager, keys: string[]): Promise<void> {
   if (keys.length === 0) return;
-  await em.query(
+  await txQuery(
+    em,
+    'lock-keys',
     `SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS s`,
     [keys],
   );

@@ -1,4 +1,7 @@
 import { EntityManager } from 'typeorm';
+// Not the library's index: that one reaches the entity registry, which imports this library's
+// OutboxEntry before it is defined.
+import { txQuery } from '@chairtime/persistence/prepared-query';
 import { JOB_QUEUE, JobName, JobPayloads } from '../queues';
 import { OutboxEntry } from './outbox-entry.entity';
 
@@ -19,10 +22,13 @@ export async function enqueue<N extends JobName>(em: EntityManager, job: OutboxJ
   await enqueueMany(em, [job]);
 }
 
-/** `enqueue` for many jobs in one INSERT: a change that plans dozens of jobs pays one round trip. */
+/**
+ * `enqueue` for many jobs in one INSERT: a change that plans dozens of jobs pays one round trip.
+ * Prepared (the text is the same for any number of jobs): every booking enqueues.
+ */
 export async function enqueueMany(em: EntityManager, jobs: OutboxJob[]): Promise<void> {
   if (jobs.length === 0) return;
-  await em.query(outboxInsertSql(1), outboxInsertParams(jobs));
+  await txQuery(em, 'outbox-enqueue', outboxInsertSql(1), outboxInsertParams(jobs));
 }
 
 /**
