@@ -54,6 +54,18 @@ interface CapacityRow {
  */
 const ms = (column: string): string => `round(date_part('epoch', ${column}) * 1000)`;
 
+/**
+ * The rows of `table` (a clinic's, with `starts_at` and `ends_at`) overlapping one of the ranges
+ * $2, as the columns id, `column` (under the name `as`), start and end.
+ */
+const timedRowsInRanges = (table: string, column: string, as: string): string =>
+  `(SELECT json_build_object('id', array_agg(id), '${as}', array_agg(${column}), 'start', array_agg(${ms('starts_at')}),
+            'end', array_agg(${ms('ends_at')}))
+     FROM unnest($2::tstzrange[]) AS w(r) CROSS JOIN LATERAL (
+       SELECT id, ${column}, starts_at, ends_at FROM ${table}
+       WHERE clinic_id = $1 AND tstzrange(starts_at, ends_at, '[)') && w.r
+         AND tstzrange(starts_at, ends_at, '[)') && $6::tstzrange) t)`;
+
 /** The statuses that hold capacity, as SQL literals: the same predicate as the partial GiST index on chair time. */
 const ACTIVE_SQL = ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ');
 
@@ -81,18 +93,8 @@ const CAPACITY_SQL = `SELECT
      FROM closure WHERE clinic_id = $1 AND end_date >= $3::date AND start_date <= $4::date) t) AS closures,
   (SELECT json_build_object('id', array_agg(id ORDER BY id), 'capabilities', json_agg(capabilities ORDER BY id))
      FROM chair WHERE clinic_id = $1 AND active) AS chairs,
-  (SELECT json_build_object('id', array_agg(id), 'chair', array_agg(chair_id), 'start', array_agg(${ms('starts_at')}),
-            'end', array_agg(${ms('ends_at')}))
-     FROM unnest($2::tstzrange[]) AS w(r) CROSS JOIN LATERAL (
-       SELECT id, chair_id, starts_at, ends_at FROM chair_block
-       WHERE clinic_id = $1 AND tstzrange(starts_at, ends_at, '[)') && w.r
-         AND tstzrange(starts_at, ends_at, '[)') && $6::tstzrange) t) AS blocks,
-  (SELECT json_build_object('id', array_agg(id), 'role', array_agg(role), 'start', array_agg(${ms('starts_at')}),
-            'end', array_agg(${ms('ends_at')}))
-     FROM unnest($2::tstzrange[]) AS w(r) CROSS JOIN LATERAL (
-       SELECT id, role, starts_at, ends_at FROM staff_shift
-       WHERE clinic_id = $1 AND tstzrange(starts_at, ends_at, '[)') && w.r
-         AND tstzrange(starts_at, ends_at, '[)') && $6::tstzrange) t) AS shifts,
+  ${timedRowsInRanges('chair_block', 'chair_id', 'chair')} AS blocks,
+  ${timedRowsInRanges('staff_shift', 'role', 'role')} AS shifts,
   (SELECT json_build_object('id', array_agg(id), 'chair', array_agg(chair_id), 'clinician', array_agg(clinician_shift_id),
             'start', array_agg(${ms('starts_at')}), 'end', array_agg(${ms('ends_at')}),
             'released', array_agg(${ms('chair_released_at')}),
