@@ -7,9 +7,8 @@ import {
   computeAvailability,
   CourseEnd,
   MessageChannel,
-  QuietWindow,
   RepeatRule,
-  patientMessageHours,
+  patientQuietWindow,
 } from '@chairtime/domain';
 import { enqueue } from '@chairtime/jobs';
 import { CapacityLoader, loadVisitKind, visitKindSpec } from '@chairtime/scheduling';
@@ -79,8 +78,7 @@ export class BoosterOfferService {
     const capacity = await this.capacity.load(em, clinic, range.fromDate, range.toDate);
     const [slot] = computeAvailability(capacity, { kind: visitKindSpec(kind, clinic), ...range, now });
 
-    const { quietHours, patientZone } = patientMessageHours(clinic, patient);
-    const quiet = new QuietWindow(quietHours, patientZone);
+    const quiet = patientQuietWindow(clinic, patient);
     const sendAt = quiet.isQuiet(now) ? quiet.nextAllowed(now) : now;
     const channel: MessageChannel = patient.contactPreference;
     const consented = patient.consent?.[channel] === true;

@@ -8,9 +8,8 @@ import {
   OFFERS_PER_FREED_TIME,
   offerTiming,
   Protocol,
-  QuietWindow,
   WaitingCourse,
-  patientMessageHours,
+  patientQuietWindow,
 } from '@chairtime/domain';
 import { enqueue, jobId, JobHandler, JobName, JobPayloads } from '@chairtime/jobs';
 import { inTransaction } from '@chairtime/persistence';
@@ -166,8 +165,7 @@ export class OfferFreedTimeHandler implements JobHandler<JobName.OfferFreedTime>
     now: number,
   ): Promise<WaitlistOffer | null> {
     const patient = await em.findOneOrFail(Patient, { where: { id: entry.patientId } });
-    const { quietHours, patientZone } = patientMessageHours(clinic, patient);
-    const quiet = new QuietWindow(quietHours, patientZone);
+    const quiet = patientQuietWindow(clinic, patient);
     const timing = offerTiming(now, freed.startsAt.getTime(), quiet);
     if (!timing) return null;
     const message = await writeWaitlistMessage(em, patient, {

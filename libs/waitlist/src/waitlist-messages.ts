@@ -1,5 +1,5 @@
 import { EntityManager, In } from 'typeorm';
-import { MessageChannel, patientMessageHours, QuietWindow, waitlistSendAt } from '@chairtime/domain';
+import { MessageChannel, patientQuietWindow, waitlistSendAt } from '@chairtime/domain';
 import { enqueue } from '@chairtime/jobs';
 import { Clinic } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
@@ -82,8 +82,7 @@ export async function tellOffersGone(em: EntityManager, offerIds: string[], now:
   let written = 0;
   for (const o of sent) {
     const patient = patients.find((p) => p.id === o.patient_id) as Patient;
-    const { quietHours, patientZone } = patientMessageHours(clinic, patient);
-    const quiet = new QuietWindow(quietHours, patientZone);
+    const quiet = patientQuietWindow(clinic, patient);
     const sendAt = waitlistSendAt(now, o.starts_at.getTime(), quiet);
     if (sendAt === null) continue;
     await writeWaitlistMessage(em, patient, {

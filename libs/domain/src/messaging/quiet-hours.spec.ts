@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { DomainError } from '../shared/domain-error';
-import { DEFAULT_QUIET_HOURS, patientMessageHours, QuietWindow } from './quiet-hours';
+import { DEFAULT_QUIET_HOURS, patientMessageHours, patientQuietWindow, QuietWindow } from './quiet-hours';
 
 const NY = 'America/New_York';
 const at = (iso: string, zone = NY) => DateTime.fromISO(iso, { zone }).toMillis();
@@ -111,5 +111,17 @@ describe('patientMessageHours', () => {
       quietHours: DEFAULT_QUIET_HOURS,
       patientZone: 'Europe/Berlin',
     });
+  });
+});
+
+describe('patientQuietWindow', () => {
+  it("is the clinic's quiet hours on the patient's zone", () => {
+    const q = patientQuietWindow(
+      { timezone: 'America/New_York', settings: { quietHours: { from: '20:00', to: '09:00' } } },
+      { timezone: 'America/Denver' },
+    );
+    expect(q.zone).toBe('America/Denver');
+    expect(q.isQuiet(at('2027-03-02T20:30', 'America/Denver'))).toBe(true);
+    expect(q.isQuiet(at('2027-03-02T19:30', 'America/Denver'))).toBe(false);
   });
 });

@@ -175,3 +175,12 @@ export class QuietWindow {
     return ms;
   }
 }
+
+/** The {@link QuietWindow} a patient's non-urgent messages are timed in ({@link patientMessageHours}). */
+export function patientQuietWindow(
+  clinic: Parameters<typeof patientMessageHours>[0],
+  patient: Parameters<typeof patientMessageHours>[1],
+): QuietWindow {
+  const { quietHours, patientZone } = patientMessageHours(clinic, patient);
+  return new QuietWindow(quietHours, patientZone);
+}
