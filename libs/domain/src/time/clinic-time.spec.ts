@@ -1,5 +1,5 @@
 import { DomainError } from '../shared/domain-error';
-import { parseClinicBound, parseClinicTime } from './clinic-time';
+import { BOUND_PATTERN, INSTANT_PATTERN, parseClinicBound, parseClinicTime, START_PATTERN } from './clinic-time';
 
 const NY = 'America/New_York';
 
@@ -55,5 +55,23 @@ describe('parseClinicBound', () => {
     expect(refusal(() => parseClinicBound('2027-03-08', null, 'from'))).toEqual({ path: 'from' });
     expect(refusal(() => parseClinicBound('9999-01-01', NY, 'from'))).toEqual({ path: 'from' });
     expect(refusal(() => parseClinicBound('2027-02-30', NY, 'from'))).toMatchObject({ path: 'from' });
+  });
+});
+
+describe('the patterns DTOs check', () => {
+  it.each([
+    // value, instant, start, bound
+    ['2027-03-08T10:00:00.000Z', true, true, true],
+    ['2027-03-08T10:00+01:00', true, true, true],
+    ['2027-03-08T10:00', false, true, true],
+    ['2027-03-08T10:00:30.5', false, true, true],
+    ['2027-03-08', false, false, true],
+    ['2027-03-08T10', false, false, false],
+    ['2027-03-08 10:00', false, false, false],
+    ['2027-03-08T10:00:00+0100', false, false, false],
+  ])('%s: instant %s, start %s, bound %s', (value, instant, start, bound) => {
+    expect(INSTANT_PATTERN.test(value)).toBe(instant);
+    expect(START_PATTERN.test(value)).toBe(start);
+    expect(BOUND_PATTERN.test(value)).toBe(bound);
   });
 });

@@ -2,12 +2,18 @@ import { DomainError } from '../shared/domain-error';
 import { localDayBounds, localToInstant } from './local-time';
 import { isSchedulingDate, isSchedulingInstant, schedulingYearsMessage } from './scheduling-years';
 
-const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** The parts of the ISO 8601 forms a request may carry: a date, a time of day, an offset. */
+const DATE_PART = String.raw`\d{4}-\d{2}-\d{2}`;
+const TIME_PART = String.raw`T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?`;
+const OFFSET_PART = String.raw`(Z|[+-]\d{2}:\d{2})`;
+
+const WITH_OFFSET = new RegExp(`^${DATE_PART}${TIME_PART}${OFFSET_PART}$`);
+/** A bare wall time, captured as its date and hh:mm (seconds, if any, zero). */
 const LOCAL = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:00(\.0{1,3})?)?$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE = new RegExp(`^${DATE_PART}$`);
 
 /** A time a request carries: an ISO instant with offset, or a clinic-local wall time (API.md). */
-export const START_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/;
+export const START_PATTERN = new RegExp(`^${DATE_PART}${TIME_PART}${OFFSET_PART}?$`);
 
 /** What a DTO says when a value does not match {@link START_PATTERN}. */
 export const localOrInstantMessage = (field: string): string =>
@@ -23,7 +29,7 @@ export const INSTANT_PATTERN = WITH_OFFSET;
 export const instantMessage = (field: string): string => `${field} must be an ISO 8601 date-time with an offset (Z or ±hh:mm)`;
 
 /** A list filter's bound: an instant, a clinic-local wall time or a clinic-local date. */
-export const BOUND_PATTERN = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+export const BOUND_PATTERN = new RegExp(`^${DATE_PART}(${TIME_PART}${OFFSET_PART}?)?$`);
 
 /** What a DTO says when a value does not match {@link BOUND_PATTERN}. */
 export const boundMessage = (field: string): string =>
