@@ -3,6 +3,7 @@ import type { Patient } from '@chairtime/clinical/entities';
 import type { Course, ProtocolEntity } from '@chairtime/courses/entities';
 import type { Clinic, VisitKind } from '@chairtime/scheduling/entities';
 import { outboxInsertSql } from '@chairtime/jobs';
+import { epochMsSql as ms } from '@chairtime/persistence';
 import type { MessagePlan } from './entities';
 
 /*
@@ -53,9 +54,6 @@ export const PLAN_CONTEXT_SQL = `SELECT
             'protocol', json_build_object('rules', pr.rules))), '[]')
      FROM course c JOIN protocol pr ON pr.key = c.protocol_key AND pr.version = c.protocol_version
      WHERE c.id = ANY($5::uuid[])) AS courses`;
-
-/** Epoch milliseconds of a timestamptz column (exact for whole milliseconds). */
-const ms = (column: string): string => `(extract(epoch from ${column}) * 1000)::float8`;
 
 /** A course's visits (for its end) and its pending course-end messages, as JSON; `$n` names the course. */
 const courseEndState = (n: number): string => `

@@ -4,3 +4,4 @@ export * from './pg-errors';
 export * from './transaction';
 export * from './prepared-query';
 export * from './database.module';
+export * from './sql-fragments';

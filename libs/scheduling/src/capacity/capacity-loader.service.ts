@@ -11,7 +11,7 @@ import {
   Interval,
   VisitKindSpec,
 } from '@chairtime/domain';
-import { txQuery } from '@chairtime/persistence';
+import { epochMsSql as ms, txQuery } from '@chairtime/persistence';
 import { Clinic, VisitKind } from '../entities';
 
 /** What to leave out of the loaded bookings (a visit being moved must not block itself). */
@@ -47,12 +47,6 @@ interface CapacityRow {
   shifts: Columns<{ id: string; role: 'nurse' | 'clinician'; start: number; end: number }>;
   bookings: Columns<BookingColumns>;
 }
-
-/**
- * Epoch milliseconds of a timestamptz column as float8, exact for whole milliseconds. `date_part`
- * computes in float8; `extract` (numeric since PostgreSQL 14) cost a third of the statement.
- */
-const ms = (column: string): string => `round(date_part('epoch', ${column}) * 1000)`;
 
 /**
  * The rows of `table` (a clinic's, with `starts_at` and `ends_at`) overlapping one of the ranges
