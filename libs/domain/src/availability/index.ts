@@ -4,3 +4,4 @@ export { computeAvailability } from './compute-availability';
 export { checkStart, startCheckWindow } from './check-start';
 export type { Interval } from './interval-set';
 export { capacitySummary } from './capacity-summary';
+export * from './setup-spans';

@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   addDays,
+  closureSpanError,
   DomainError,
   isSchedulingDate,
   isValidZone,
+  parseClinicTime,
   resolveLocalTime,
   schedulingYearsMessage,
-  parseClinicTime,
+  shiftSpanError,
 } from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
 import { assertClinicScope, Principal } from '@chairtime/identity';
@@ -46,9 +48,6 @@ export interface ShiftListQuery {
   role?: 'nurse' | 'clinician';
 }
 
-const MAX_SHIFT_MS = 24 * 3600_000;
-/** Longest closure, in days (both dates included). */
-const MAX_CLOSURE_DAYS = 366;
 const minuteOf = (t: string): number => (t === '24:00' ? 1440 : Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5)));
 const invalid = (errors: FieldError[]): never => {
   throw new DomainError('validation', errors[0].message, { errors });
@@ -184,14 +183,8 @@ export class ClinicAdminService {
   }
 
   async addClosure(actor: SetupActor, clinicId: string, input: { startDate: string; endDate: string; reason: string }) {
-    for (const path of ['startDate', 'endDate'] as const) {
-      if (!isSchedulingDate(input[path])) invalid([{ path, message: schedulingYearsMessage(path) }]);
-    }
-    if (input.endDate < input.startDate) invalid([{ path: 'endDate', message: 'endDate must not be before startDate' }]);
-    // A longer closure is a clinic out of service, not a closure; a typo in a year is caught here.
-    if (input.endDate > addDays(input.startDate, MAX_CLOSURE_DAYS - 1)) {
-      invalid([{ path: 'endDate', message: `a closure lasts at most ${MAX_CLOSURE_DAYS} days` }]);
-    }
+    const spanError = closureSpanError(input.startDate, input.endDate);
+    if (spanError) invalid([spanError]);
     return inTransaction(this.dataSource, async (em) => {
       await loadScopedClinic(em, actor.principal, clinicId);
       const c = await em.getRepository(Closure).save({ clinicId, ...input });
@@ -228,8 +221,8 @@ export class ClinicAdminService {
       // Bare wall times are the clinic's (API.md): a night shift entered as 19:00–07:00 local.
       const startsAt = parseClinicTime(input.startsAt, clinic.timezone, 'startsAt');
       const endsAt = parseClinicTime(input.endsAt, clinic.timezone, 'endsAt');
-      if (endsAt <= startsAt) invalid([{ path: 'endsAt', message: 'endsAt must be after startsAt' }]);
-      if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_MS) invalid([{ path: 'endsAt', message: 'a shift lasts at most 24 hours' }]);
+      const spanError = shiftSpanError(startsAt.getTime(), endsAt.getTime());
+      if (spanError) invalid([spanError]);
       const s = await em.getRepository(StaffShift).save({ clinicId, role: input.role, startsAt, endsAt, name: input.name ?? null });
       await recordSetupChange(this.audit, em, actor, { action: 'shift.create', resourceType: 'staff-shift', resourceId: s.id, clinicId });
       return toShiftView(s);
