@@ -150,9 +150,12 @@ export class CourseBookingService {
       // A start without an offset is a wall time in the clinic's zone (as for single visits); one
       // inside a spring-forward gap is a 400 naming the visit.
       // A start already past is bad input too, as for a single visit.
-      const starts = req.visits.map((v, i) => parseClinicTime(v.startsAt, clinic.timezone, `visits[${i}].startsAt`, { notBefore: now }));
-      const visits = req.visits.map((v, i) => ({ sequence: v.sequence, start: starts[i].getTime() }));
-      const violations = validateSeries(protocol, visits, clinic.timezone, {
+      const visits = req.visits.map((v, i) => ({
+        ...v,
+        startsAt: parseClinicTime(v.startsAt, clinic.timezone, `visits[${i}].startsAt`, { notBefore: now }),
+      }));
+      const series = visits.map((v) => ({ sequence: v.sequence, start: v.startsAt.getTime() }));
+      const violations = validateSeries(protocol, series, clinic.timezone, {
         anchor: ctx.anchor_at ? ctx.anchor_at.getTime() : undefined,
       });
       if (violations.length > 0) {
@@ -193,20 +196,14 @@ export class CourseBookingService {
           clinicId: course.clinicId,
         });
       }
-      const appointments = await this.placeVisits(
-        em,
-        clinic,
-        course,
-        req.visits.map((v, i) => ({ ...v, startsAt: starts[i] })),
-        {
-          kind: protocol.visitKind,
-          kindRow: ctx.kind,
-          hold,
-          holdExpiresAt,
-          bookingId,
-          createdBy: actor.principal.userId,
-        },
-      );
+      const appointments = await this.placeVisits(em, clinic, course, visits, {
+        kind: protocol.visitKind,
+        kindRow: ctx.kind,
+        hold,
+        holdExpiresAt,
+        bookingId,
+        createdBy: actor.principal.userId,
+      });
       const body: BookingView = {
         bookingId,
         status: hold ? 'held' : 'booked',
