@@ -22,7 +22,7 @@ import { AdminQueuesModule } from './admin/admin-queues.module';
   imports: [
     ConfigModule,
     LoggerModule.forRootAsync({ useFactory: () => pinoParams(loadConfig().logLevel, 'api') }),
-    DatabaseModule.forRoot('chairtime-api', 20),
+    DatabaseModule.forRoot('chairtime-api', 6),
     QueuesModule.forRoot('producer'),
     AuditModule,
     IdentityModule,

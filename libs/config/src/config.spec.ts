@@ -25,6 +25,8 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://localhost' }, 'REDIS_URL', 'must use redis'],
     [{ PORT: '70000' }, 'PORT', 'between 1 and 65535'],
     [{ PORT: 'abc' }, 'PORT', 'whole number'],
+    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE', 'between 1 and 200'],
+    [{ DATABASE_POOL_SIZE: 'many' }, 'DATABASE_POOL_SIZE', 'whole number'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV', 'one of'],
     [{ DEMO_SEED: 'maybe' }, 'DEMO_SEED', 'true or false'],
     [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long-enough-password' }, 'ADMIN_EMAIL', 'email'],
@@ -57,6 +59,11 @@ describe('loadConfig', () => {
   it('reads a signed clock offset for tests and defaults it to 0', () => {
     expect(loadConfig({ ...base, NODE_ENV: 'test', CLOCK_OFFSET_MS: '-120000' }).clockOffsetMs).toBe(-120_000);
     expect(loadConfig(base).clockOffsetMs).toBe(0);
+  });
+
+  it('leaves the pool size to the process role unless DATABASE_POOL_SIZE sets it', () => {
+    expect(loadConfig(base).databasePoolSize).toBeNull();
+    expect(loadConfig({ ...base, DATABASE_POOL_SIZE: '12' }).databasePoolSize).toBe(12);
   });
 
   it('turns the demo seed off by default in production', () => {

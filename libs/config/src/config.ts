@@ -10,6 +10,12 @@ export interface AppConfig {
   nodeEnv: NodeEnv;
   port: number;
   databaseUrl: string;
+  /**
+   * Connections this process keeps to Postgres; null takes the process role's default (API 6,
+   * worker 10). The pool is the admission control for database work: transactions beyond about
+   * twice the database's cores only queue inside Postgres, where they wait on CPU and locks.
+   */
+  databasePoolSize: number | null;
   redisUrl: string;
   /** Redis Cluster seed nodes (host:port); when set, queues run on the cluster instead of REDIS_URL. */
   redisClusterNodes: { host: string; port: number }[] | null;
@@ -180,6 +186,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv,
     port: integer(env, 'PORT', 3000, 1, 65535),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
+    databasePoolSize: text(env, 'DATABASE_POOL_SIZE') === undefined ? null : integer(env, 'DATABASE_POOL_SIZE', 0, 1, 200),
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
     redisClusterNodes,
     queuePrefix,

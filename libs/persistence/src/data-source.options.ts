@@ -6,7 +6,7 @@ export interface PersistenceInput {
   databaseUrl: string;
   entities: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
-  /** Pool size per process; the API wants more than the worker. */
+  /** Pool size of this process (DatabaseModule: the role's default or DATABASE_POOL_SIZE). */
   poolSize?: number;
   applicationName?: string;
 }

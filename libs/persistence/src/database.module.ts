@@ -4,10 +4,13 @@ import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { buildDataSourceOptions } from './data-source.options';
 import { ENTITIES, MIGRATIONS } from './registry';
 
-/** The shared DataSource for a Nest app; pool size differs per process role. */
+/**
+ * The shared DataSource for a Nest app. `defaultPoolSize` is the process role's pool size, used
+ * unless DATABASE_POOL_SIZE sets one (see AppConfig.databasePoolSize).
+ */
 @Module({})
 export class DatabaseModule {
-  static forRoot(applicationName: string, poolSize: number): DynamicModule {
+  static forRoot(applicationName: string, defaultPoolSize: number): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
@@ -18,7 +21,7 @@ export class DatabaseModule {
               databaseUrl: config.databaseUrl,
               entities: ENTITIES,
               migrations: MIGRATIONS,
-              poolSize,
+              poolSize: config.databasePoolSize ?? defaultPoolSize,
               applicationName,
             }),
             // Start even if Postgres is down; readiness reports it and the pool reconnects.
