@@ -32,6 +32,10 @@ export function buildDataSourceOptions(input: PersistenceInput): DataSourceOptio
     logging: false,
     extra: {
       max: input.poolSize ?? 10,
+      // Connections once opened stay open (pg-pool would close each after 10 s idle): a fresh one
+      // costs the next request the connect, and its backend has no catalog cache and none of the
+      // hot path's prepared statements yet — after a quiet spell, every request would pay that.
+      min: input.poolSize ?? 10,
       application_name: input.applicationName ?? 'chairtime',
       // Fail fast instead of queueing forever when Postgres is gone; readiness reports it.
       connectionTimeoutMillis: 3000,
