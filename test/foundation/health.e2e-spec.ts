@@ -1,6 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import Redis from 'ioredis';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Metrics, metricsKey, publishMetrics } from '@chairtime/observability';
 import { startApi } from '../support/api-app';
 import { TcpProxy, viaProxy } from '../support/tcp-proxy';
@@ -61,6 +64,35 @@ describe('health (real Postgres and Redis)', () => {
     expect(merged.text).toMatch(/message_lateness_seconds_count\{[^}]*app="worker"[^}]*\} 1/);
     const doc = await request(app.getHttpServer()).get('/docs-json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
+  });
+
+  it('reports the database pool at scrape time, requests waiting for a connection included', async () => {
+    const pool = (app.get(DataSource).driver as PostgresDriver).master as Pool;
+    const gauge = async (state: string): Promise<number> => {
+      const text = (await request(app.getHttpServer()).get('/metrics').expect(200)).text;
+      const m = new RegExp(`^db_pool_connections\\{[^}]*state="${state}"[^}]*\\} (\\d+)$`, 'm').exec(text);
+      if (!m) throw new Error(`no db_pool_connections{state="${state}"} in the scrape`);
+      return Number(m[1]);
+    };
+    // The API role's default size: no DATABASE_POOL_SIZE in the test environment.
+    expect(await gauge('max')).toBe(6);
+    // Every connection taken, one request queues for the next; /metrics itself needs none.
+    const held = await Promise.all(Array.from({ length: pool.options.max ?? 0 }, () => pool.connect()));
+    try {
+      expect(await gauge('idle')).toBe(0);
+      expect(await gauge('total')).toBe(6);
+      const queued = request(app.getHttpServer())
+        .get('/health/ready')
+        .then((r) => r.status);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await gauge('waiting')).toBeGreaterThanOrEqual(1);
+      held.forEach((c) => c.release());
+      held.length = 0;
+      expect(await queued).toBe(200);
+    } finally {
+      held.forEach((c) => c.release());
+    }
+    expect(await gauge('waiting')).toBe(0);
   });
 });
 

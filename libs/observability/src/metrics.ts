@@ -44,6 +44,26 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private poolSource: (() => Record<string, number> | null) | null = null;
+
+  /** This process's database pool, read at every scrape or publish ({@link watchPool}). */
+  readonly dbPool = new Gauge({
+    name: 'db_pool_connections',
+    help: 'Database pool of this process: its size (max), connections open (total) and idle, requests waiting for one',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const stats = this.poolSource?.();
+      if (!stats) return;
+      for (const [state, n] of Object.entries(stats)) this.dbPool.set({ state }, n);
+    },
+  });
+
+  /** Reports the pool `read` describes (`{ max, total, idle, waiting }`) as `db_pool_connections`. */
+  watchPool(read: () => Record<string, number> | null): void {
+    this.poolSource = read;
+  }
+
   constructor(app: string) {
     this.registry.setDefaultLabels({ app });
     collectDefaultMetrics({ register: this.registry });

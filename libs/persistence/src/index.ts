@@ -5,3 +5,4 @@ export * from './transaction';
 export * from './prepared-query';
 export * from './database.module';
 export * from './sql-fragments';
+export * from './pool-stats';
