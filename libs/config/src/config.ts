@@ -92,7 +92,7 @@ function url(env: Env, name: string, protocols: string[], fallback?: string): st
   return raw;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+function integer<F extends number | null>(env: Env, name: string, fallback: F, min: number, max: number): number | F {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number between ${min} and ${max}`);
@@ -186,7 +186,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv,
     port: integer(env, 'PORT', 3000, 1, 65535),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
-    databasePoolSize: text(env, 'DATABASE_POOL_SIZE') === undefined ? null : integer(env, 'DATABASE_POOL_SIZE', 0, 1, 200),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', null, 1, 200),
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
     redisClusterNodes,
     queuePrefix,
