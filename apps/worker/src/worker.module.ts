@@ -3,10 +3,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig, ConfigModule, loadConfig } from '@chairtime/config';
-import { DataSource } from 'typeorm';
-import { DatabaseModule, poolStats } from '@chairtime/persistence';
+import { DatabaseModule, metricsProvider } from '@chairtime/persistence';
 import { JOB_HANDLERS, JobHandler, JobName, QueueName, QueuesModule, checkEvictionPolicy, jobOptions } from '@chairtime/jobs';
-import { Metrics, pinoParams } from '@chairtime/observability';
+import { pinoParams } from '@chairtime/observability';
 import { JobDispatcher } from './job-dispatcher';
 import { MetricsPublisher } from './metrics-publisher';
 import { MaintenanceProcessor, MessagesProcessor, WorkflowsProcessor } from './queue.processors';
@@ -37,15 +36,7 @@ const MODULE_HANDLERS = [OfferFreedTimeHandler, ExpireWaitlistOfferHandler, Plan
     WaitlistModule,
   ],
   providers: [
-    {
-      provide: Metrics,
-      inject: [DataSource],
-      useFactory: (dataSource: DataSource) => {
-        const metrics = new Metrics('worker');
-        metrics.watchPool(() => poolStats(dataSource));
-        return metrics;
-      },
-    },
+    metricsProvider('worker'),
     ...HANDLERS,
     { provide: JOB_HANDLERS, inject: [...HANDLERS, ...MODULE_HANDLERS], useFactory: (...handlers: JobHandler[]) => handlers },
     JobDispatcher,

@@ -44,27 +44,24 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  private poolSource: (() => Record<string, number> | null) | null = null;
-
-  /** This process's database pool, read at every scrape or publish ({@link watchPool}). */
+  /** This process's database pool, read at every scrape or publish (the constructor's `readPool`). */
   readonly dbPool = new Gauge({
     name: 'db_pool_connections',
     help: 'Database pool of this process: its size (max), connections open (total) and idle, requests waiting for one',
     labelNames: ['state'] as const,
     registers: [this.registry],
     collect: () => {
-      const stats = this.poolSource?.();
+      const stats = this.readPool?.();
       if (!stats) return;
       for (const [state, n] of Object.entries(stats)) this.dbPool.set({ state }, n);
     },
   });
 
-  /** Reports the pool `read` describes (`{ max, total, idle, waiting }`) as `db_pool_connections`. */
-  watchPool(read: () => Record<string, number> | null): void {
-    this.poolSource = read;
-  }
-
-  constructor(app: string) {
+  /** `readPool` describes the process's database pool (`{ max, total, idle, waiting }`), or null before it exists. */
+  constructor(
+    app: string,
+    private readonly readPool?: () => Record<string, number> | null,
+  ) {
     this.registry.setDefaultLabels({ app });
     collectDefaultMetrics({ register: this.registry });
   }

@@ -11,11 +11,15 @@ export interface PersistenceInput {
   applicationName?: string;
 }
 
+/** Pool size when the caller names none (pg-pool's own default too). */
+export const DEFAULT_POOL_SIZE = 10;
+
 /**
  * The one TypeORM configuration shared by the API, the worker, the CLI and the tests.
  * `synchronize` is off everywhere: the schema comes only from reviewed migrations.
  */
 export function buildDataSourceOptions(input: PersistenceInput): DataSourceOptions {
+  const poolSize = input.poolSize ?? DEFAULT_POOL_SIZE;
   return {
     type: 'postgres',
     url: input.databaseUrl,
@@ -31,11 +35,11 @@ export function buildDataSourceOptions(input: PersistenceInput): DataSourceOptio
     namingStrategy: new SnakeNamingStrategy(),
     logging: false,
     extra: {
-      max: input.poolSize ?? 10,
+      max: poolSize,
       // Connections once opened stay open (pg-pool would close each after 10 s idle): a fresh one
       // costs the next request the connect, and its backend has no catalog cache and none of the
       // hot path's prepared statements yet — after a quiet spell, every request would pay that.
-      min: input.poolSize ?? 10,
+      min: poolSize,
       application_name: input.applicationName ?? 'chairtime',
       // Fail fast instead of queueing forever when Postgres is gone; readiness reports it.
       connectionTimeoutMillis: 3000,

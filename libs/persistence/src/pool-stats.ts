@@ -1,6 +1,9 @@
+import type { Provider } from '@nestjs/common';
 import type { Pool } from 'pg';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { Metrics } from '@chairtime/observability';
+import { DEFAULT_POOL_SIZE } from './data-source.options';
 
 /** The connection pool of one process, as /metrics reports it. */
 export type PoolStats = {
@@ -17,5 +20,12 @@ export type PoolStats = {
 export function poolStats(dataSource: DataSource): PoolStats | null {
   const pool = (dataSource.driver as PostgresDriver | undefined)?.master as Pool | undefined;
   if (!pool) return null;
-  return { max: pool.options.max ?? 10, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+  return { max: pool.options.max ?? DEFAULT_POOL_SIZE, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
+
+/** The process's {@link Metrics} (`app` labels them), its database pool included. */
+export const metricsProvider = (app: string): Provider => ({
+  provide: Metrics,
+  inject: [DataSource],
+  useFactory: (dataSource: DataSource) => new Metrics(app, () => poolStats(dataSource)),
+});

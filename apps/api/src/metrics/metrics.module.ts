@@ -3,9 +3,8 @@ import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { createRedisClient } from '@chairtime/jobs';
 import { METRICS_REDIS } from './metrics.tokens';
-import { DataSource } from 'typeorm';
 import { Metrics } from '@chairtime/observability';
-import { poolStats } from '@chairtime/persistence';
+import { metricsProvider } from '@chairtime/persistence';
 import { MetricsController } from './metrics.controller';
 import { QueueDepthCollector } from './queue-depth.collector';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
@@ -13,15 +12,7 @@ import { HttpMetricsMiddleware } from './http-metrics.middleware';
 @Module({
   controllers: [MetricsController],
   providers: [
-    {
-      provide: Metrics,
-      inject: [DataSource],
-      useFactory: (dataSource: DataSource) => {
-        const metrics = new Metrics('api');
-        metrics.watchPool(() => poolStats(dataSource));
-        return metrics;
-      },
-    },
+    metricsProvider('api'),
     QueueDepthCollector,
     HttpMetricsMiddleware,
     {
