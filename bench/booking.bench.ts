@@ -52,7 +52,10 @@ import { servingApi } from './support/serving-api';
  * only seeds and signs tokens (same database and JWT secret). In-process runs also report
  * `roundTripsPerSeries` (statements sent to Postgres per request) and, with `BENCH_CPU_PROF=<file>`,
  * write a CPU profile of the timed window only; `BENCH_API_NODE_ARGS` passes Node flags to the
- * API process (`--cpu-prof --cpu-prof-dir=…` profiles it).
+ * API process (`--cpu-prof --cpu-prof-dir=…` profiles it). `BENCH_TRACE=<prefix>` writes each
+ * window's requests to `<prefix>.<window>` (start ms into the window, latency ms, status; the
+ * window's wall-clock start first): a p99 made by a stall of every request at once looks
+ * different there from one made by a queue.
  *
  * Series s of a clinic open 00:00–24:00 (UTC, no DST): chair s % 32, a 90-minute slot of the day,
  * Mon/Wed/Fri or Tue/Thu/Sat of one of 8 two-week blocks — no two series share chair time.
@@ -178,6 +181,7 @@ async function bookWindow(
     });
   }
   const auth = bearer(app, { role: Role.Scheduler, clinicIds: seeded.map((c) => c.clinicId) }).Authorization;
+  await settleWrites(ds);
 
   // One connection per client, kept open: like pgbench's clients on the raw side. A new agent per
   // window: a connection left idle while the next clinic is seeded outlives the server's keep-alive
@@ -188,6 +192,7 @@ async function bookWindow(
   let failed = 0;
   let firstFailure: string | undefined;
   const latencies: number[] = [];
+  const trace: string[] | null = process.env.BENCH_TRACE ? [] : null;
   const queries = pid === undefined ? countQueries() : null;
   const stopProfile = await profileWindow();
   const pgBefore = await postgresCpuMs(ds, 'chairtime-api');
@@ -209,6 +214,7 @@ async function bookWindow(
       );
       const text = res.text;
       latencies.push(performance.now() - t0);
+      trace?.push(`${Math.round(t0 - started)} ${Math.round(performance.now() - t0)} ${res.status}`);
       if (res.status === 201) ok++;
       else {
         failed++;
@@ -218,6 +224,14 @@ async function bookWindow(
   };
   await Promise.all(Array.from({ length: CLIENTS }, client));
   agent.destroy();
+  if (trace) {
+    // The window's start on the wall clock first, to line the requests up with vmstat or Postgres's log.
+    const startedAt = new Date(Date.now() - (performance.now() - started)).toISOString();
+    writeFileSync(
+      `${process.env.BENCH_TRACE}.${clinics}-clinics${spreadHours ? '-spread' : ''}-${durationMs}ms`,
+      `# ${startedAt}\n${trace.join('\n')}\n`,
+    );
+  }
   const seconds = (performance.now() - started) / 1000;
   const requests = Math.max(1, ok + failed);
   const cpuPerSeries = (cpuMs(pid) - cpuBefore) / requests;
@@ -238,6 +252,21 @@ async function bookWindow(
     pgCpuPerSeries,
     roundTrips: queries ? queries.count() / Math.max(1, ok + failed) : null,
   };
+}
+
+/**
+ * Writes the seeding out before a timed window: CHECKPOINT flushes Postgres's dirty buffers and
+ * fsyncs them, `sync` whatever else the machine has left to write back. Otherwise tens of megabytes
+ * of seeded rows (and, early in a session, a fresh `npm ci`) reach the disk during the window, and
+ * each commit's WAL flush waits behind them. Seen 1 s into a window, its clinic seeded just before
+ * (52 MB/s written in that second): I/O wait rose to 25% and every request in flight stalled
+ * together for 0.6 s, which alone made that window's p99 (589 ms, against 147 and 204 in the two
+ * windows before it). CHECKPOINT needs superuser or the pg_checkpoint role; without it the
+ * window runs without.
+ */
+async function settleWrites(ds: DataSource): Promise<void> {
+  await ds.query('CHECKPOINT').catch(() => undefined);
+  spawnSync('sync');
 }
 
 const r1 = (n: number): number => Math.round(n * 10) / 10;
