@@ -38,10 +38,10 @@ const autocannon = require('autocannon') as Autocannon;
  * - cold (`coldP50`, `coldP99`, `coldRps`): every request a different range, so every request
  *   misses the cache and loads capacity from Postgres plus runs the engine. The ranges widen the
  *   21 days by up to 35 days on each side, all of them closures, so each costs the same work.
- * `cpuMsWarm` / `cpuMsCold`: process CPU time per request over sequential requests (the fetch
- * client runs in the same process and is included), steadier than latency on a shared machine.
- * `cpuMsWarmLoaded`: the same during the warm run's 20 clients (the API's CPU only with
- * BENCH_API=process) — what bounds the warm p99 once the code is warmed up.
+ * `cpuMsWarm` / `cpuMsCold`: the answering process's CPU time per request over sequential
+ * requests (with `BENCH_API=in-process` the fetch client's is included), steadier than latency on
+ * a shared machine. `cpuMsWarmLoaded`: the same during the warm run's 20 clients — what bounds the
+ * warm p99 once the code is warmed up.
  * `notModified*`: the warm run again with `If-None-Match` naming the answer's ETag (a client that
  * has the slots already): 304s, so the version check and the pipeline without the 161 KB body.
  */

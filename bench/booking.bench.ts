@@ -21,12 +21,12 @@ import { servingApi } from './support/serving-api';
 
 /**
  * Series-booking benchmark: 32 concurrent clients book non-conflicting 6-visit IV-induction
- * series (POST /v1/courses/:id/bookings) on a 32-chair clinic for ~10 s, against the API booted
- * in-process (the real ApiModule, clock frozen before the booked weeks). A ~5 s warm-up window
+ * series (POST /v1/courses/:id/bookings) on a 32-chair clinic for ~10 s, against the compiled API
+ * in its own process (below). A ~5 s warm-up window
  * books another such clinic first ({@link WARM_UP_MS}). The single clinic after it is the
- * headline figure: its clients queue on its clinic-time locks (the 32 clients book 8 two-week
- * blocks; the four series of a block booked at once take the same hours on four chairs, so they
- * share nurse capacity and serialize). A second ~10 s window (`BENCH_CLINICS`, default 4; 1 skips it)
+ * headline figure, and the hardest: the 32 clients book 8 two-week blocks, and the four series of
+ * a block booked at once take the same hours on four chairs, so they share nurse capacity (they
+ * take the same clinic-time locks, and each one's capacity load reads the others' visits). A second ~10 s window (`BENCH_CLINICS`, default 4; 1 skips it)
  * spreads the same 32 clients over that many clinics of the same layout, as a network of clinics
  * books; its figures carry the clinic count in their names. A third window books one clinic again
  * with its concurrent series at different hours (`…SpreadHours`): what one clinic does when its
@@ -47,9 +47,11 @@ import { servingApi } from './support/serving-api';
  * per series is reported (`planCpuMsPerSeries`, `planPostgresCpuMsPerSeries`) — the rest of what a
  * series costs.
  *
- * `BENCH_API=process` serves the HTTP load from the compiled API (`dist/`, build it first) in its
- * own process, so the load generator does not share the API's event loop; the in-process app then
- * only seeds and signs tokens (same database and JWT secret). In-process runs also report
+ * The HTTP load goes to the compiled API (`dist/`, built by `npm run bench`) in its own process,
+ * so the load generator does not share the API's event loop, and is a process apart from the API
+ * as pgbench's clients are from Postgres; the in-process app only seeds and signs tokens (same
+ * database and JWT secret). `BENCH_API=in-process` serves the load from that app instead (the
+ * load generator's 0.3–0.5 CPU ms per request then comes out of the API's one thread). Those runs also report
  * `roundTripsPerSeries` (statements sent to Postgres per request) and, with `BENCH_CPU_PROF=<file>`,
  * write a CPU profile of the timed window only; `BENCH_API_NODE_ARGS` passes Node flags to the
  * API process (`--cpu-prof --cpu-prof-dir=…` profiles it). `BENCH_TRACE=<prefix>` writes each

@@ -24,8 +24,9 @@ if (names.length === 0) {
   process.exit(2);
 }
 
-// Benchmarks that run the compiled API and worker as child processes.
-const USES_DIST = ['scale-out', 'messages', ...(process.env.BENCH_API === 'process' ? ['availability-http', 'booking'] : [])];
+// Benchmarks that run the compiled API and worker as child processes (the HTTP ones unless
+// BENCH_API=in-process: bench/support/serving-api.ts).
+const USES_DIST = ['scale-out', 'messages', ...(process.env.BENCH_API === 'in-process' ? [] : ['availability-http', 'booking'])];
 /** Minutes a benchmark may run before it counts as failed. */
 const timeoutMinutes = (name) => (name === 'scale-out' ? 40 : 8);
 if (names.some((n) => USES_DIST.includes(n))) ensureBuilt();
