@@ -3,8 +3,8 @@ import request from 'supertest';
 import Redis from 'ioredis';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Metrics, metricsKey, publishMetrics } from '@chairtime/observability';
+import { pgPool } from '@chairtime/persistence';
 import { startApi } from '../support/api-app';
 import { TcpProxy, viaProxy } from '../support/tcp-proxy';
 
@@ -67,7 +67,7 @@ describe('health (real Postgres and Redis)', () => {
   });
 
   it('reports the database pool at scrape time, requests waiting for a connection included', async () => {
-    const pool = (app.get(DataSource).driver as PostgresDriver).master as Pool;
+    const pool = pgPool(app.get(DataSource)) as Pool;
     const gauge = async (state: string): Promise<number> => {
       const text = (await request(app.getHttpServer()).get('/metrics').expect(200)).text;
       const m = new RegExp(`^db_pool_connections\\{[^}]*state="${state}"[^}]*\\} (\\d+)$`, 'm').exec(text);

@@ -1,9 +1,8 @@
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { loadConfig } from '@chairtime/config';
 import { Clock } from '@chairtime/domain';
-import { buildDataSourceOptions } from '@chairtime/persistence';
+import { buildDataSourceOptions, pgPool } from '@chairtime/persistence';
 import { ENTITIES, MIGRATIONS } from '@chairtime/persistence/registry';
 import { MessageLinks, SendMessageHandler, ledgerKey } from '@chairtime/messaging';
 import { seedClinic, seedPatient } from '../support/scheduling-factories';
@@ -66,7 +65,7 @@ describe('send-message: the jobs active at once share one load and one claim', (
 
   /** The prepared statements the handler ran on the pool, by name, while `fn` ran. */
   async function statementsDuring(fn: () => Promise<unknown>): Promise<string[]> {
-    const pool = (ds.driver as PostgresDriver).master as Pool;
+    const pool = pgPool(ds) as Pool;
     const spy = jest.spyOn(pool, 'query');
     try {
       await fn();

@@ -1,9 +1,8 @@
 import type { Provider } from '@nestjs/common';
-import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Metrics } from '@chairtime/observability';
 import { DEFAULT_POOL_SIZE } from './data-source.options';
+import { pgPool } from './prepared-query';
 
 /** The connection pool of one process, as /metrics reports it. */
 export type PoolStats = {
@@ -18,7 +17,7 @@ export type PoolStats = {
 
 /** Reads the data source's pg pool; null before the data source has connected. */
 export function poolStats(dataSource: DataSource): PoolStats | null {
-  const pool = (dataSource.driver as PostgresDriver | undefined)?.master as Pool | undefined;
+  const pool = pgPool(dataSource);
   if (!pool) return null;
   return { max: pool.options.max ?? DEFAULT_POOL_SIZE, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }

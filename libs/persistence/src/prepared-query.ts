@@ -9,6 +9,11 @@ export interface PreparedResult<R> {
   rowCount: number;
 }
 
+/** The data source's pg pool (TypeORM's driver holds it); undefined before the data source has connected. */
+export function pgPool(dataSource: DataSource): Pool | undefined {
+  return (dataSource.driver as PostgresDriver | undefined)?.master as Pool | undefined;
+}
+
 /**
  * Runs one statement as a named prepared statement straight on the data source's pg pool. For
  * hot paths that run the same SQL thousands of times a second (message dispatch): PostgreSQL
@@ -23,8 +28,7 @@ export async function preparedQuery<R extends QueryResultRow>(
   text: string,
   values: unknown[],
 ): Promise<PreparedResult<R>> {
-  const pool = (dataSource.driver as PostgresDriver).master as Pool;
-  const r = await pool.query<R>({ name, text, values });
+  const r = await (pgPool(dataSource) as Pool).query<R>({ name, text, values });
   return { rows: r.rows, rowCount: r.rowCount ?? 0 };
 }
 
