@@ -22,22 +22,23 @@ import { servingApi } from './support/serving-api';
 /**
  * Series-booking benchmark: 32 concurrent clients book non-conflicting 6-visit IV-induction
  * series (POST /v1/courses/:id/bookings) on a 32-chair clinic for ~10 s, against the compiled API
- * in its own process (below). A ~5 s warm-up window
- * books another such clinic first ({@link WARM_UP_MS}). The single clinic after it is the
- * headline figure, and the hardest: the 32 clients book 8 two-week blocks, and the four series of
- * a block booked at once take the same hours on four chairs, so they share nurse capacity (they
- * take the same clinic-time locks, and each one's capacity load reads the others' visits). A second ~10 s window (`BENCH_CLINICS`, default 4; 1 skips it)
- * spreads the same 32 clients over that many clinics of the same layout, as a network of clinics
- * books; its figures carry the clinic count in their names. A third window books one clinic again
- * with its concurrent series at different hours (`…SpreadHours`): what one clinic does when its
- * bookers do not all want the same hours. Then pgbench inserts the
- * same 6 rows per transaction into a scratch table with the same exclusion constraint: the raw
+ * in its own process (below). A ~5 s warm-up window books another such clinic first
+ * ({@link WARM_UP_MS}). The single clinic after it is the headline figure, and the hardest: the 32
+ * clients book 8 two-week blocks, and the four series of a block booked at once take the same
+ * hours on four chairs, so they share nurse capacity (they take the same clinic-time locks, and
+ * each one's capacity load reads the others' visits). A second ~10 s window (`BENCH_CLINICS`,
+ * default 4; 1 skips it) spreads the same 32 clients over that many clinics of the same layout, as
+ * a network of clinics books; its figures carry the clinic count in their names. A third window
+ * books one clinic again with its concurrent series at different hours (`…SpreadHours`): what one
+ * clinic does when its bookers do not all want the same hours. Then pgbench inserts the same 6
+ * rows per transaction into a scratch table with the same exclusion constraint: the raw
  * ceiling of the database, so `ratio` says how much of it the whole booking path keeps.
  *
  * Each clinic has 60 days of past visits (two per chair per day) and the tables are ANALYZEd
  * before the window, as a clinic in service is (bench/support/history.ts). The load generator
- * posts with node:http on keep-alive connections (1.5–1.7 CPU ms per request; fetch() took 3.6
- * from the two cores the API and Postgres share). Figures per series: the API's CPU
+ * posts with node:http on keep-alive connections (0.3–0.6 CPU ms per request in the ninth run,
+ * 1.5–1.7 on a slower machine where fetch() took 3.6, from the two cores the API and Postgres
+ * share). Figures per series: the API's CPU
  * (`cpuMsPerSeries`), the CPU of the Postgres backends serving it (`postgresCpuMsPerSeries`), each
  * also for the other two windows (suffixed like their latencies), and,
  * with the API in its own process, the load generator's (`loadGenCpuMsPerSeries`).
@@ -51,10 +52,11 @@ import { servingApi } from './support/serving-api';
  * so the load generator does not share the API's event loop, and is a process apart from the API
  * as pgbench's clients are from Postgres; the in-process app only seeds and signs tokens (same
  * database and JWT secret). `BENCH_API=in-process` serves the load from that app instead (the
- * load generator's 0.3–0.5 CPU ms per request then comes out of the API's one thread). Those runs also report
- * `roundTripsPerSeries` (statements sent to Postgres per request) and, with `BENCH_CPU_PROF=<file>`,
- * write a CPU profile of the timed window only; `BENCH_API_NODE_ARGS` passes Node flags to the
- * API process (`--cpu-prof --cpu-prof-dir=…` profiles it). `BENCH_TRACE=<prefix>` writes each
+ * load generator's 0.3–0.5 CPU ms per request then comes out of the API's one thread). Those runs
+ * also report `roundTripsPerSeries` (statements sent to Postgres per request) and, with
+ * `BENCH_CPU_PROF=<file>`, write a CPU profile of the timed window only. `BENCH_API_NODE_ARGS`
+ * passes Node flags to the API process (`--cpu-prof --cpu-prof-dir=…` profiles it).
+ * `BENCH_TRACE=<prefix>` writes each
  * window's requests to `<prefix>.<window>` (start ms into the window, latency ms, status; the
  * window's wall-clock start first): a p99 made by a stall of every request at once looks
  * different there from one made by a queue.
