@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { buildDataSourceOptions } from './data-source.options';
+import { ConnectionBudgetCheck } from './connection-budget';
 import { ENTITIES, MIGRATIONS } from './registry';
 
 /**
@@ -30,6 +31,9 @@ export class DatabaseModule {
           }),
         }),
       ],
+      // Says at start when this process's pool would not fit in the connection slots left.
+      providers: [ConnectionBudgetCheck],
+      exports: [ConnectionBudgetCheck],
     };
   }
 }

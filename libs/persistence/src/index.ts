@@ -6,3 +6,4 @@ export * from './prepared-query';
 export * from './database.module';
 export * from './sql-fragments';
 export * from './pool-stats';
+export * from './connection-budget';
