@@ -13,6 +13,7 @@ import { BookingCancelled1796000004000 } from './1796000004000-BookingCancelled'
 import { RangeIndexes1796000005000 } from './1796000005000-RangeIndexes';
 import { CapacityBumpOnce1796000006000 } from './1796000006000-CapacityBumpOnce';
 import { SessionRevocation1796000007000 } from './1796000007000-SessionRevocation';
+import { TenantLedgers1796000008000 } from './1796000008000-TenantLedgers';
 
 /** Every migration, in order. Listed explicitly (not globbed) so the compiled apps find them. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   RangeIndexes1796000005000,
   CapacityBumpOnce1796000006000,
   SessionRevocation1796000007000,
+  TenantLedgers1796000008000,
 ];

@@ -7,10 +7,12 @@ import request from 'supertest';
 import { createServer, IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { Clock } from '@chairtime/domain';
 import { JobName, QueueName } from '@chairtime/jobs';
 import { Role } from '@chairtime/identity';
-import { MessageLinks, planJobId, RideCheckHandler, sendJobId, UrgentNotifierService } from '@chairtime/messaging';
+import { issueActionToken, MessageLinks, planJobId, RideCheckHandler, sendJobId, UrgentNotifierService } from '@chairtime/messaging';
 import { PATIENT_NOTIFIER } from '@chairtime/clinical';
 import { ReconcileHandler } from '../../apps/worker/src/maintenance.handlers';
 import { asPatient, asStaff } from '../support/auth';
@@ -292,6 +294,20 @@ describe('messages: outbox → BullMQ → log channel (real Postgres, Redis and 
       id,
     ]);
     expect(after).toEqual({ ride_status: 'confirmed', flags: [] });
+    // The use is recorded once, under the visit's clinic (tenant data, like every row).
+    const { jti } = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')) as { jti: string };
+    const uses = await ds.query<{ clinic_id: string }[]>(`SELECT clinic_id FROM action_token_use WHERE jti = $1`, [jti]);
+    const [{ clinic_id }] = await ds.query<{ clinic_id: string }[]>(`SELECT clinic_id FROM appointment WHERE id = $1`, [id]);
+    expect(uses).toEqual([{ clinic_id }]);
+    // A link for a visit that no longer exists does nothing and records no use.
+    const stray = issueActionToken(api.get<AppConfig>(APP_CONFIG).jwtSecret, {
+      purpose: 'confirm-ride',
+      appointmentId: randomUUID(),
+      exp: Math.floor(clock.now() / 1000) + 3600,
+      jti: `stray-${randomUUID()}`,
+    });
+    expect((await http.post(`/v1/actions/${stray}`).send(answer)).status).toBe(409);
+    expect(await ds.query(`SELECT jti FROM action_token_use WHERE jti LIKE 'stray-%'`)).toEqual([]);
   });
 
   // Last: it replaces the worker with one whose SMS provider is a local recording server (one

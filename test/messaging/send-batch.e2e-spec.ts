@@ -60,8 +60,16 @@ describe('send-message: the jobs active at once share one load and one claim', (
     const by = new Map(rows.map((r) => [r.id, r.status]));
     return ids.map((id) => by.get(id) ?? 'missing');
   };
+  /** Ledger rows of the messages, each under its message's clinic. */
   const ledgerRows = async (ids: string[]): Promise<number> =>
-    Number((await ds.query<{ n: string }[]>(`SELECT count(*) AS n FROM send_ledger WHERE message_id = ANY($1)`, [ids]))[0].n);
+    Number(
+      (
+        await ds.query<{ n: string }[]>(
+          `SELECT count(*) AS n FROM send_ledger l JOIN message m ON m.id = l.message_id AND m.clinic_id = l.clinic_id WHERE l.message_id = ANY($1)`,
+          [ids],
+        )
+      )[0].n,
+    );
 
   /** The prepared statements the handler ran on the pool, by name, while `fn` ran. */
   async function statementsDuring(fn: () => Promise<unknown>): Promise<string[]> {
@@ -99,8 +107,8 @@ describe('send-message: the jobs active at once share one load and one claim', (
     await setConsent(ds, noConsent.patientId, { sms: false, email: false });
     const [skipped] = await messages(noConsent, 1);
     // Another message already holds the ledger key of `taken` (same visit, kind, planned time, version).
-    const [t] = await ds.query<{ appointment_id: string; patient_id: string; planned_at: Date }[]>(
-      `SELECT appointment_id, patient_id, planned_at FROM message WHERE id = $1`,
+    const [t] = await ds.query<{ appointment_id: string; patient_id: string; planned_at: Date; clinic_id: string }[]>(
+      `SELECT appointment_id, patient_id, planned_at, clinic_id FROM message WHERE id = $1`,
       [taken],
     );
     const key = ledgerKey({
@@ -110,7 +118,7 @@ describe('send-message: the jobs active at once share one load and one claim', (
       plannedAt: t.planned_at,
       appointmentVersion: 1,
     });
-    await ds.query(`INSERT INTO send_ledger (key, message_id) VALUES ($1, gen_random_uuid())`, [key]);
+    await ds.query(`INSERT INTO send_ledger (key, clinic_id, message_id) VALUES ($1, $2, gen_random_uuid())`, [key, t.clinic_id]);
 
     const jobs = [ok, ok, taken, gone, skipped];
     await Promise.all(jobs.map((messageId) => handler.handle({ messageId })));

@@ -144,13 +144,22 @@ export class ActionService {
     });
   }
 
-  /** Records the token's single use; a used `jti` is 409. */
+  /**
+   * Records the token's single use, under its visit's clinic; a used `jti` is 409. A visit that no
+   * longer exists leaves nothing to record and nothing to do (as {@link lockBooked} says).
+   */
   private async claim(em: EntityManager, c: ActionClaims): Promise<void> {
     const claimed = (await em.query(
-      `INSERT INTO action_token_use (jti, purpose, used_at) VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING RETURNING jti`,
-      [c.jti, c.purpose, new Date(this.clock.now())],
+      `INSERT INTO action_token_use (jti, purpose, used_at, clinic_id)
+       SELECT $1, $2, $3, a.clinic_id FROM appointment a WHERE a.id = $4
+       ON CONFLICT (jti) DO NOTHING RETURNING jti`,
+      [c.jti, c.purpose, new Date(this.clock.now()), c.appointmentId],
     )) as unknown[];
-    if (claimed.length === 0) throw new DomainError('conflict', 'This link was already used');
+    if (claimed.length > 0) return;
+    if (!(await em.exists(Appointment, { where: { id: c.appointmentId } }))) {
+      throw new DomainError('invalid-state', 'The visit can no longer be changed');
+    }
+    throw new DomainError('conflict', 'This link was already used');
   }
 
   private async lockBooked(em: EntityManager, appointmentId: string): Promise<Appointment> {

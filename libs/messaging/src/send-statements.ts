@@ -37,9 +37,11 @@ const LOAD_MANY_SQL = `${LOAD_COLUMNS} WHERE m.id = ANY($1::uuid[])`;
  * the handler marks it sent. One row updated = the send is ours to make.
  */
 const CLAIM_SQL = `
-  WITH m AS (SELECT id FROM message WHERE id = $1 AND status = 'scheduled' FOR UPDATE),
-       ins AS (INSERT INTO send_ledger (key, message_id) SELECT $2, id FROM m ON CONFLICT (key) DO NOTHING RETURNING message_id),
-       owner AS (SELECT message_id FROM ins UNION ALL SELECT message_id FROM send_ledger WHERE key = $2 LIMIT 1)
+  WITH m AS (SELECT id, clinic_id FROM message WHERE id = $1 AND status = 'scheduled' FOR UPDATE),
+       ins AS (INSERT INTO send_ledger (key, clinic_id, message_id) SELECT $2, clinic_id, id FROM m
+               ON CONFLICT (key, clinic_id) DO NOTHING RETURNING message_id),
+       owner AS (SELECT message_id FROM ins
+                 UNION ALL SELECT l.message_id FROM send_ledger l JOIN m ON l.clinic_id = m.clinic_id WHERE l.key = $2 LIMIT 1)
   UPDATE message SET attempts = attempts + 1, rendered_body = $3,
          status = CASE WHEN $4 THEN 'sent' ELSE status END,
          sent_at = CASE WHEN $4 THEN $5::timestamptz ELSE sent_at END,
@@ -58,12 +60,13 @@ const CLAIM_SQL = `
  */
 const CLAIM_MANY_SQL = `
   WITH i AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[]) AS t(id, key, body, logged)),
-       m AS (SELECT id FROM message WHERE id = ANY($1::uuid[]) AND status = 'scheduled' ORDER BY id FOR UPDATE SKIP LOCKED),
-       ins AS (INSERT INTO send_ledger (key, message_id)
-               SELECT i.key, i.id FROM i JOIN m ON m.id = i.id ORDER BY i.key
-               ON CONFLICT (key) DO NOTHING RETURNING message_id),
+       m AS (SELECT id, clinic_id FROM message WHERE id = ANY($1::uuid[]) AND status = 'scheduled' ORDER BY id FOR UPDATE SKIP LOCKED),
+       ins AS (INSERT INTO send_ledger (key, clinic_id, message_id)
+               SELECT i.key, m.clinic_id, i.id FROM i JOIN m ON m.id = i.id ORDER BY i.key
+               ON CONFLICT (key, clinic_id) DO NOTHING RETURNING message_id),
        owner AS (SELECT message_id FROM ins
-                 UNION ALL SELECT l.message_id FROM send_ledger l JOIN i ON l.key = i.key AND l.message_id = i.id),
+                 UNION ALL SELECT l.message_id FROM send_ledger l JOIN i ON l.key = i.key AND l.message_id = i.id
+                   JOIN m ON m.id = i.id AND l.clinic_id = m.clinic_id),
        upd AS (UPDATE message SET attempts = attempts + 1, rendered_body = i.body,
                       status = CASE WHEN i.logged THEN 'sent' ELSE message.status END,
                       sent_at = CASE WHEN i.logged THEN $5::timestamptz ELSE message.sent_at END,

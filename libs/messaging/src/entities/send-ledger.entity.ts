@@ -7,6 +7,10 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity('send_ledger')
 export class SendLedger {
+  /** The message's clinic: the ledger is tenant data, keyed within its clinic (docs/scaling.md). */
+  @PrimaryColumn({ type: 'uuid' })
+  clinicId!: string;
+
   @PrimaryColumn({ type: 'text' })
   key!: string;
 
