@@ -64,11 +64,13 @@ export async function readConnectionLimits(dataSource: DataSource): Promise<Conn
     `SELECT current_setting('max_connections')::int AS max,
        current_setting('superuser_reserved_connections')::int
          + coalesce(current_setting('reserved_connections', true), '0')::int AS reserved,
-       (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend') AS in_use,
+       a.in_use, a.role_in_use, a.db_in_use,
        (SELECT rolconnlimit FROM pg_roles WHERE rolname = current_user) AS role_limit,
-       (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend' AND usename = current_user) AS role_in_use,
-       (SELECT datconnlimit FROM pg_database WHERE datname = current_database()) AS db_limit,
-       (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = current_database()) AS db_in_use`,
+       (SELECT datconnlimit FROM pg_database WHERE datname = current_database()) AS db_limit
+     FROM (SELECT count(*)::int AS in_use,
+             (count(*) FILTER (WHERE usename = current_user))::int AS role_in_use,
+             (count(*) FILTER (WHERE datname = current_database()))::int AS db_in_use
+           FROM pg_stat_activity WHERE backend_type = 'client backend') a`,
   );
   return {
     maxConnections: row.max,
@@ -94,8 +96,6 @@ export async function readConnectionLimits(dataSource: DataSource): Promise<Conn
 @Injectable()
 export class ConnectionBudgetCheck implements OnApplicationBootstrap {
   private readonly log = new Logger('ConnectionBudget');
-  /** The last verdict (null before the check ran or when it could not run). */
-  last: ConnectionBudget | null = null;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -111,7 +111,6 @@ export class ConnectionBudgetCheck implements OnApplicationBootstrap {
       // The connections this pool already has are counted in `inUse`; only the rest are wanted.
       const size = pool.options.max ?? DEFAULT_POOL_SIZE;
       const budget = connectionBudget(limits, Math.max(0, size - pool.totalCount));
-      this.last = budget;
       if (!budget.fits) {
         this.log.warn(
           `The database pool (DATABASE_POOL_SIZE ${size}) needs ${budget.wanted} more connections, but only ${budget.free} are free ` +

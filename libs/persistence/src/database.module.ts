@@ -33,7 +33,6 @@ export class DatabaseModule {
       ],
       // Says at start when this process's pool would not fit in the connection slots left.
       providers: [ConnectionBudgetCheck],
-      exports: [ConnectionBudgetCheck],
     };
   }
 }
