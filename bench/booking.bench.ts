@@ -38,10 +38,9 @@ import { servingApi } from './support/serving-api';
  * before the window, as a clinic in service is (bench/support/history.ts). The load generator
  * posts with node:http on keep-alive connections (0.3–0.6 CPU ms per request in the ninth run,
  * 1.5–1.7 on a slower machine where fetch() took 3.6, from the two cores the API and Postgres
- * share). Figures per series: the API's CPU
- * (`cpuMsPerSeries`), the CPU of the Postgres backends serving it (`postgresCpuMsPerSeries`), each
- * also for the other two windows (suffixed like their latencies), and,
- * with the API in its own process, the load generator's (`loadGenCpuMsPerSeries`).
+ * share). Figures per series: the API's CPU (`cpuMsPerSeries`), the CPU of the Postgres backends
+ * serving it (`postgresCpuMsPerSeries`), each also for the other two windows (suffixed like their
+ * latencies), and the load generator's (`loadGenCpuMsPerSeries`, with the API in its own process).
  *
  * A booking leaves its visits' messages to the worker (one plan-messages job per series): after
  * the windows, up to 400 of those jobs run through the worker's handler in-process, and their CPU
@@ -56,10 +55,9 @@ import { servingApi } from './support/serving-api';
  * also report `roundTripsPerSeries` (statements sent to Postgres per request) and, with
  * `BENCH_CPU_PROF=<file>`, write a CPU profile of the timed window only. `BENCH_API_NODE_ARGS`
  * passes Node flags to the API process (`--cpu-prof --cpu-prof-dir=…` profiles it).
- * `BENCH_TRACE=<prefix>` writes each
- * window's requests to `<prefix>.<window>` (start ms into the window, latency ms, status; the
- * window's wall-clock start first): a p99 made by a stall of every request at once looks
- * different there from one made by a queue.
+ * `BENCH_TRACE=<prefix>` writes each window's requests to `<prefix>.<window>` (start ms into the
+ * window, latency ms, status; the window's wall-clock start first): a p99 made by a stall of
+ * every request at once looks different there from one made by a queue.
  *
  * Series s of a clinic open 00:00–24:00 (UTC, no DST): chair s % 32, a 90-minute slot of the day,
  * Mon/Wed/Fri or Tue/Thu/Sat of one of 8 two-week blocks — no two series share chair time.

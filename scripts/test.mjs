@@ -15,9 +15,9 @@ const jestArgs = args.filter((a) => a !== '--faults');
 // Fault tests run the compiled apps as child processes, two files at a time: a fault that kills
 // or restarts Redis or Postgres has its own (test/support/local-services.ts), and every fault has
 // its own scratch database and queue prefix, so two never touch each other's services. Two, not
-// more: the clock-skew fault spends 2 minutes waiting out its skew while the others run beside it,
-// and the machine has two cores. --forceExit because a Redis or Postgres a test killed can leave a client's reconnect
-// timer behind in jest's process after every app was closed.
+// more: the clock-skew fault spends 2 minutes waiting out its skew while the others run beside
+// it, and the machine has two cores. --forceExit because a Redis or Postgres a test killed can
+// leave a client's reconnect timer behind in jest's process after every app was closed.
 if (faults) ensureBuilt();
 
 const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
