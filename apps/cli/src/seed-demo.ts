@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '@chairtime/domain';
 import { Chair, Clinic, DEFAULT_CLINIC_SETTINGS, OpeningHours, StaffShift } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
+import { seedDemoDay } from './seed-demo-day';
 
 export const DEMO_CLINIC_NAME = 'Chairtime Demo Clinic';
 const ZONE = 'America/New_York';
@@ -24,47 +25,62 @@ const CHAIRS: { name: string; capabilities: string[] }[] = [
 ];
 
 /**
- * The demo clinic (found by name, created once): hours, six chairs, two nurses and a clinician on
- * every open day of the next four weeks, and a demo patient record. Fictional data only.
+ * The demo clinic (found by name, created once): hours, six chairs, a demo patient record, and two
+ * nurses and a clinician on every open day of the four weeks from today — topped up on every run,
+ * so a demo started a month later still has staff — and {@link seedDemoDay}'s working day.
+ * Fictional data only.
  */
 export async function seedDemoClinic(
   em: EntityManager,
   clock: Clock,
-): Promise<{ created: boolean; clinicId: string; clinicName: string; patientId: string }> {
-  const existing = await em.findOne(Clinic, { where: { name: DEMO_CLINIC_NAME } });
-  if (existing) {
-    const patient = await em.findOne(Patient, { where: { clinicId: existing.id, email: 'patient@demo.chairtime.dev' } });
-    const patientId = patient?.id ?? (await insertDemoPatient(em, existing.id));
-    return { created: false, clinicId: existing.id, clinicName: existing.name, patientId };
+): Promise<{ created: boolean; clinicId: string; clinicName: string; patientId: string; day: string | null }> {
+  let clinic = await em.findOne(Clinic, { where: { name: DEMO_CLINIC_NAME } });
+  const created = !clinic;
+  if (!clinic) {
+    clinic = await em.save(em.create(Clinic, { name: DEMO_CLINIC_NAME, timezone: ZONE, settings: { ...DEFAULT_CLINIC_SETTINGS } }));
+    await em.insert(
+      OpeningHours,
+      Object.entries(HOURS).map(([weekday, h]) => ({ clinicId: clinic!.id, weekday: Number(weekday), ...h })),
+    );
+    await em.insert(
+      Chair,
+      CHAIRS.map((c) => ({ clinicId: clinic!.id, name: c.name, capabilities: c.capabilities, active: true })),
+    );
   }
-  const clinic = await em.save(em.create(Clinic, { name: DEMO_CLINIC_NAME, timezone: ZONE, settings: { ...DEFAULT_CLINIC_SETTINGS } }));
-  await em.insert(
-    OpeningHours,
-    Object.entries(HOURS).map(([weekday, h]) => ({ clinicId: clinic.id, weekday: Number(weekday), ...h })),
-  );
-  await em.insert(
-    Chair,
-    CHAIRS.map((c) => ({ clinicId: clinic.id, name: c.name, capabilities: c.capabilities, active: true })),
-  );
+  await ensureShifts(em, clinic.id, clinic.timezone, clock);
+  const patient = await em.findOne(Patient, { where: { clinicId: clinic.id, email: 'patient@demo.chairtime.dev' } });
+  const patientId = patient?.id ?? (await insertDemoPatient(em, clinic.id));
+  const day = await seedDemoDay(em, clock, clinic.id, HOURS);
+  return { created, clinicId: clinic.id, clinicName: clinic.name, patientId, day };
+}
 
+/** Two nurses and a clinician for every open day of the next {@link SHIFT_DAYS} that has none. */
+async function ensureShifts(em: EntityManager, clinicId: string, zone: string, clock: Clock): Promise<void> {
+  const today = DateTime.fromMillis(clock.now(), { zone }).startOf('day');
+  const staffed = new Set(
+    (
+      await em.query<{ day: string }[]>(
+        `SELECT DISTINCT to_char(starts_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day FROM staff_shift
+          WHERE clinic_id = $1 AND role = 'nurse' AND starts_at >= $2`,
+        [clinicId, today.toJSDate(), zone],
+      )
+    ).map((r) => r.day),
+  );
   const shifts: Partial<StaffShift>[] = [];
-  const today = DateTime.fromMillis(clock.now(), { zone: ZONE }).startOf('day');
   for (let d = 0; d < SHIFT_DAYS; d++) {
     const day = today.plus({ days: d });
     const h = HOURS[day.weekday];
-    if (!h) continue;
+    if (!h || staffed.has(day.toISODate() as string)) continue;
     const at = (hhmm: string): Date => {
       const [hour, minute] = hhmm.split(':').map(Number);
       return day.set({ hour, minute }).toJSDate();
     };
     const span = { startsAt: at(h.opens), endsAt: at(h.closes) };
-    shifts.push({ clinicId: clinic.id, role: 'nurse', name: 'Demo Nurse A', ...span });
-    shifts.push({ clinicId: clinic.id, role: 'nurse', name: 'Demo Nurse B', ...span });
-    shifts.push({ clinicId: clinic.id, role: 'clinician', name: 'Demo Clinician', ...span });
+    shifts.push({ clinicId, role: 'nurse', name: 'Demo Nurse A', ...span });
+    shifts.push({ clinicId, role: 'nurse', name: 'Demo Nurse B', ...span });
+    shifts.push({ clinicId, role: 'clinician', name: 'Demo Clinician', ...span });
   }
-  await em.insert(StaffShift, shifts);
-  const patientId = await insertDemoPatient(em, clinic.id);
-  return { created: true, clinicId: clinic.id, clinicName: clinic.name, patientId };
+  if (shifts.length) await em.insert(StaffShift, shifts);
 }
 
 async function insertDemoPatient(em: EntityManager, clinicId: string): Promise<string> {

@@ -49,6 +49,7 @@ export async function seedWith(ds: DataSource, config: AppConfig, clock: Clock):
     if (!config.demoSeed) return;
     const demo = await seedDemoClinic(em, clock);
     if (demo.created) created.push(`demo clinic "${demo.clinicName}" with 6 chairs and 28 days of shifts`);
+    if (demo.day) created.push(demo.day);
     const staff: [string, UserRole][] = [
       [DEMO_USERS.scheduler, 'scheduler'],
       [DEMO_USERS.nurse, 'nurse'],
