@@ -91,7 +91,7 @@ describe('seed (idempotent start-up data)', () => {
       expect(visits.filter((v) => v.flags.includes('attendance-confirmed'))).toHaveLength(2);
       const tasks = await http.get(`/v1/tasks?clinicId=${clinic.id}&status=open`).set(auth).expect(200);
       const kinds = ((tasks.body.items ?? tasks.body) as { kind: string }[]).map((t) => t.kind).sort();
-      expect(kinds).toEqual(['no-show', 'rems-form-due', 'ride-unconfirmed', 'vitals-hold']);
+      expect(kinds).toEqual(['no-show', 'rems-form-due', 'ride-unconfirmed', 'screening-review', 'vitals-hold']);
     } finally {
       await app.close();
     }

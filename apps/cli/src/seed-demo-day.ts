@@ -100,6 +100,17 @@ export async function seedDemoDay(em: EntityManager, clock: Clock, clinicId: str
   const pendingId = demoPatients[PENDING_SCREENING_PATIENT];
   await writer.group(async () => {
     await writer.screening(pendingId, 'pending-review');
+    await em.insert(Task, {
+      clinicId,
+      patientId: pendingId,
+      appointmentId: null,
+      kind: 'screening-review',
+      priority: 'normal',
+      assigneeRole: 'clinician',
+      status: 'open',
+      dueAt: null,
+      createdAt: new Date(now),
+    });
     const start = at(day, INTAKE_AT);
     const clinician = await em
       .createQueryBuilder(StaffShift, 's')

@@ -7,6 +7,8 @@ import { AssessmentService } from './assessments/assessment.service';
 import { TaskService } from './tasks/task.service';
 import { DayOfService } from './day-of/day-of.service';
 import { VitalsService } from './day-of/vitals.service';
+import { PatientSearchService } from './patients/patient-search.service';
+import { ScreeningQueueService } from './screening/screening-queue.service';
 
 /**
  * Patients, screening, the day of treatment, outcomes and safety tasks. The screening gate is
@@ -15,7 +17,25 @@ import { VitalsService } from './day-of/vitals.service';
  */
 @Module({
   imports: [SchedulingModule, ScreeningGateModule],
-  providers: [PatientService, ScreeningService, AssessmentService, TaskService, DayOfService, VitalsService],
-  exports: [PatientService, ScreeningService, AssessmentService, TaskService, DayOfService, VitalsService],
+  providers: [
+    PatientService,
+    PatientSearchService,
+    ScreeningService,
+    ScreeningQueueService,
+    AssessmentService,
+    TaskService,
+    DayOfService,
+    VitalsService,
+  ],
+  exports: [
+    PatientService,
+    PatientSearchService,
+    ScreeningService,
+    ScreeningQueueService,
+    AssessmentService,
+    TaskService,
+    DayOfService,
+    VitalsService,
+  ],
 })
 export class ClinicalModule {}

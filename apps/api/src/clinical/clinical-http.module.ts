@@ -4,10 +4,18 @@ import { PatientsController } from './patients.controller';
 import { ScreeningsController } from './screenings.controller';
 import { TasksController } from './tasks.controller';
 import { DayOfController } from './day-of.controller';
+import { PatientSearchController, ScreeningQueueController } from './staff-reads.controller';
 
 /** HTTP surface of patients, screening, the day of treatment, outcomes and tasks. */
 @Module({
   imports: [ClinicalModule],
-  controllers: [PatientsController, ScreeningsController, TasksController, DayOfController],
+  controllers: [
+    PatientsController,
+    PatientSearchController,
+    ScreeningsController,
+    ScreeningQueueController,
+    TasksController,
+    DayOfController,
+  ],
 })
 export class ClinicalHttpModule {}

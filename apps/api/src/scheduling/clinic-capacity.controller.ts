@@ -40,7 +40,10 @@ export class ClinicCapacityController {
   @Get('board')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
   @AuditRead('clinic-board', 'clinicId')
-  @ApiOkResponse({ description: '{date, chairs: [{chairId, name, appointments}], consults, utilization}; ids and statuses, no names' })
+  @ApiOkResponse({
+    description:
+      "{date, chairs: [{chairId, name, appointments}], consults, utilization}; each visit with its patient's display name (`patientName`)",
+  })
   board(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: BoardQueryDto) {
     return this.capacity.board(p, clinicId, q.date);
   }

@@ -18,6 +18,11 @@ export interface RideContact {
  */
 @Entity('patient')
 @Index('patient_clinic_idx', ['clinicId', 'familyName'])
+// Expression indexes of patient search (migration PatientSearch): TypeORM does not model them.
+@Index('patient_search_family_idx', { synchronize: false })
+@Index('patient_search_given_idx', { synchronize: false })
+@Index('patient_search_email_idx', { synchronize: false })
+@Index('patient_search_phone_idx', { synchronize: false })
 @Check('patient_contact_preference', "contact_preference IN ('sms', 'email')")
 export class Patient {
   @PrimaryGeneratedColumn('uuid')

@@ -12,6 +12,7 @@ export type ScreeningStatus = 'pending-review' | 'ineligible' | 'approved' | 'de
  */
 @Entity('screening')
 @Index('screening_patient_idx', ['patientId', 'createdAt'])
+@Index('screening_queue_idx', ['clinicId', 'status', 'createdAt', 'id'])
 @Check('screening_status', "status IN ('pending-review', 'ineligible', 'approved', 'declined')")
 export class Screening {
   @PrimaryGeneratedColumn('uuid')

@@ -7,6 +7,7 @@ import { canAccessClinic, Role } from '@chairtime/identity';
 import { Screening, ScreeningStatus } from '../entities';
 import { Actor, assertStaff, auditPatient, loadClinic, loadPatient } from '../clinical-access';
 import { AssessmentService } from '../assessments/assessment.service';
+import { TaskService } from '../tasks/task.service';
 
 /** `POST /v1/patients/:id/screenings` response. */
 export interface ScreeningView {
@@ -36,13 +37,15 @@ export class ScreeningService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly assessments: AssessmentService,
+    private readonly tasks: TaskService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
    * Screens with the clinic's `vitalsHold` thresholds. PHQ-9 / GAD-7 answers are stored as the
    * patient's baseline assessments in the same transaction; a positive item 9 escalates at once
-   * (it must not wait for the clinician's review).
+   * (it must not wait for the clinician's review). A screening that waits for review raises a
+   * `screening-review` task for the clinic's clinicians, resolved by the decision.
    */
   create(actor: Actor, patientId: string, input: ScreeningInput): Promise<ScreeningView> {
     assertStaff(actor.principal, 'Patient');
@@ -74,6 +77,15 @@ export class ScreeningService {
       };
       if (input.phq9) await this.assessments.recordAssessment(em, { ...base, instrument: 'PHQ-9', answers: input.phq9 });
       if (input.gad7) await this.assessments.recordAssessment(em, { ...base, instrument: 'GAD-7', answers: input.gad7 });
+      // A screening waiting for a decision is a clinician's work item; an ineligible one needs none.
+      if (result.status === 'pending-review') {
+        await this.tasks.raise(em, {
+          clinicId: patient.clinicId,
+          patientId: patient.id,
+          kind: 'screening-review',
+          assigneeRole: 'clinician',
+        });
+      }
       await auditPatient(
         this.audit,
         actor,
@@ -111,6 +123,12 @@ export class ScreeningService {
       screening.decidedAt = new Date(this.clock.now());
       screening.decisionNote = input.note;
       await em.getRepository(Screening).save(screening);
+      await this.tasks.closeOpen(
+        em,
+        { patientId: screening.patientId, kind: 'screening-review' },
+        actor.principal.userId,
+        `screening ${input.decision}`,
+      );
       await auditPatient(
         this.audit,
         actor,

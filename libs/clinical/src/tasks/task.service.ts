@@ -4,7 +4,7 @@ import { Clock, CLOCK, DomainError } from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
 import { AuditService } from '@chairtime/audit';
 import { assertClinicScope, canAccessClinic, Principal } from '@chairtime/identity';
-import { Task, TaskAssignee, TaskKind, TaskPriority, TaskStatus } from '../entities';
+import { Patient, Task, TaskAssignee, TaskKind, TaskPriority, TaskStatus } from '../entities';
 import { Actor, assertStaff, auditPatient } from '../clinical-access';
 
 /** What {@link TaskService.raise} needs. */
@@ -29,6 +29,8 @@ export interface TaskView {
   priority: TaskPriority;
   assigneeRole?: string;
   dueAt?: string;
+  /** The patient's display name, in staff lists (`GET /v1/tasks`). */
+  patientName?: string;
 }
 
 export const toTaskView = (t: Task): TaskView => ({
@@ -117,10 +119,31 @@ export class TaskService {
       requestId: actor.requestId,
       outcome: 'success',
     });
+    const names = new Map(
+      (await this.dataSource.getRepository(Patient).find({ where: { id: In([...new Set(page.map((t) => t.patientId))]) } })).map((p) => [
+        p.id,
+        `${p.givenName} ${p.familyName}`,
+      ]),
+    );
     return {
-      items: page.map(toTaskView),
+      items: page.map((t) => ({ ...toTaskView(t), patientName: names.get(t.patientId) ?? '' })),
       nextCursor: rows.length > limit && last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url') : null,
     };
+  }
+
+  /**
+   * Resolves, in the caller's transaction, the patient's unresolved tasks of one kind that the
+   * change made moot (a screening decided closes its `screening-review`).
+   */
+  async closeOpen(em: EntityManager, where: { patientId: string; kind: TaskKind }, by: string | null, note: string): Promise<number> {
+    const now = new Date(this.clock.now());
+    const result = await em
+      .createQueryBuilder()
+      .update(Task)
+      .set({ status: 'resolved', resolvedAt: now, resolvedBy: by, note })
+      .where("patient_id = :patientId AND kind = :kind AND status <> 'resolved'", where)
+      .execute();
+    return result.affected ?? 0;
   }
 
   acknowledge(actor: Actor, taskId: string): Promise<TaskView> {

@@ -73,7 +73,7 @@ function requireDate(value: string, path: string): string {
 type BoardItem = Pick<
   ReturnType<typeof toAppointmentResponse>,
   'id' | 'patientId' | 'courseId' | 'kind' | 'startsAt' | 'endsAt' | 'chairReleasedAt' | 'status' | 'flags'
-> & { ride: { status: string } };
+> & { ride: { status: string }; patientName: string };
 
 /** Read models over a clinic's capacity: bookable slots, the day board, the weekly forecast. */
 @Injectable()
@@ -161,11 +161,22 @@ export class ClinicCapacityService {
         .getMany(),
       this.capacity.load(em, clinic, date, date),
     ]);
+    // The board is for the clinic's staff (the route's roles): a visit shows whose it is. The patient
+    // table is clinical's; it is only read here.
+    const names = new Map(
+      (
+        await em.query<{ id: string; name: string }[]>(
+          `SELECT id, given_name || ' ' || family_name AS name FROM patient WHERE id = ANY($1)`,
+          [[...new Set(appts.map((a) => a.patientId))]],
+        )
+      ).map((r) => [r.id, r.name]),
+    );
     const item = (a: Appointment): BoardItem => {
       const r = toAppointmentResponse(a);
       return {
         id: r.id,
         patientId: r.patientId,
+        patientName: names.get(r.patientId) ?? '',
         courseId: r.courseId,
         kind: r.kind,
         startsAt: r.startsAt,

@@ -1,0 +1,49 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
+import { PatientSearchService, ScreeningQueueService } from '@chairtime/clinical';
+import {
+  PatientSearchPageDto,
+  PatientSearchQueryDto,
+  ScreeningQueuePageDto,
+  ScreeningQueueQueryDto,
+  ScreeningRecordDto,
+} from './staff-reads.dto';
+
+const STAFF = [Role.Scheduler, Role.Nurse, Role.Clinician] as const;
+
+/** Patient search for the front desk (`GET /v1/patients`). Scope and audit are the service's. */
+@ApiTags('patients')
+@Controller('v1/patients')
+export class PatientSearchController {
+  constructor(private readonly search: PatientSearchService) {}
+
+  @Get()
+  @Roles(...STAFF)
+  @ApiOkResponse({ type: PatientSearchPageDto, description: "The clinic's patients by family then given name, narrowed by `query`" })
+  list(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Query() q: PatientSearchQueryDto) {
+    return this.search.search({ principal, requestId }, q);
+  }
+}
+
+/** The clinician's screening review queue and a screening's full record. */
+@ApiTags('patients')
+@Controller('v1/screenings')
+export class ScreeningQueueController {
+  constructor(private readonly screenings: ScreeningQueueService) {}
+
+  @Get()
+  @Roles(Role.Clinician, Role.Nurse, Role.Scheduler)
+  @ApiOkResponse({ type: ScreeningQueuePageDto, description: 'Screenings in `status` (default pending-review), oldest first' })
+  queue(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Query() q: ScreeningQueueQueryDto) {
+    return this.screenings.queue({ principal, requestId }, q);
+  }
+
+  @Get(':id')
+  @Roles(Role.Clinician, Role.Nurse, Role.Scheduler)
+  @ApiOkResponse({ type: ScreeningRecordDto })
+  @ApiNotFoundResponse()
+  get(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Param('id', ParseUUIDPipe) id: string) {
+    return this.screenings.get({ principal, requestId }, id);
+  }
+}
