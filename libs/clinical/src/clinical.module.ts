@@ -9,6 +9,7 @@ import { DayOfService } from './day-of/day-of.service';
 import { VitalsService } from './day-of/vitals.service';
 import { PatientSearchService } from './patients/patient-search.service';
 import { ScreeningQueueService } from './screening/screening-queue.service';
+import { PatientChartService } from './chart/patient-chart.service';
 
 /**
  * Patients, screening, the day of treatment, outcomes and safety tasks. The screening gate is
@@ -20,6 +21,7 @@ import { ScreeningQueueService } from './screening/screening-queue.service';
   providers: [
     PatientService,
     PatientSearchService,
+    PatientChartService,
     ScreeningService,
     ScreeningQueueService,
     AssessmentService,
@@ -30,6 +32,7 @@ import { ScreeningQueueService } from './screening/screening-queue.service';
   exports: [
     PatientService,
     PatientSearchService,
+    PatientChartService,
     ScreeningService,
     ScreeningQueueService,
     AssessmentService,

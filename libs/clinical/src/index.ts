@@ -7,6 +7,8 @@ export * from './screening/screening-gate';
 export * from './screening/screening-gate.module';
 export * from './screening/screening.service';
 export * from './screening/screening-queue.service';
+export * from './chart/patient-chart.view';
+export * from './chart/patient-chart.service';
 export * from './assessments/patient-notifier';
 export * from './assessments/assessment.service';
 export * from './tasks/task.service';

@@ -1,8 +1,9 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
-import { PatientSearchService, ScreeningQueueService } from '@chairtime/clinical';
+import { PatientChartService, PatientSearchService, ScreeningQueueService } from '@chairtime/clinical';
 import {
+  PatientChartDto,
   PatientSearchPageDto,
   PatientSearchQueryDto,
   ScreeningQueuePageDto,
@@ -12,17 +13,28 @@ import {
 
 const STAFF = [Role.Scheduler, Role.Nurse, Role.Clinician] as const;
 
-/** Patient search for the front desk (`GET /v1/patients`). Scope and audit are the service's. */
+/** Patient search for the front desk and the chart for nurses and clinicians. Scope and audit are the services'. */
 @ApiTags('patients')
 @Controller('v1/patients')
 export class PatientSearchController {
-  constructor(private readonly search: PatientSearchService) {}
+  constructor(
+    private readonly search: PatientSearchService,
+    private readonly charts: PatientChartService,
+  ) {}
 
   @Get()
   @Roles(...STAFF)
   @ApiOkResponse({ type: PatientSearchPageDto, description: "The clinic's patients by family then given name, narrowed by `query`" })
   list(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Query() q: PatientSearchQueryDto) {
     return this.search.search({ principal, requestId }, q);
+  }
+
+  @Get(':id/chart')
+  @Roles(Role.Nurse, Role.Clinician)
+  @ApiOkResponse({ type: PatientChartDto, description: 'The whole chart in one read' })
+  @ApiNotFoundResponse()
+  chart(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Param('id', ParseUUIDPipe) id: string) {
+    return this.charts.chart({ principal, requestId }, id);
   }
 }
 
