@@ -10,6 +10,7 @@ import { VitalsService } from './day-of/vitals.service';
 import { PatientSearchService } from './patients/patient-search.service';
 import { ScreeningQueueService } from './screening/screening-queue.service';
 import { PatientChartService } from './chart/patient-chart.service';
+import { OutcomeReportService } from './reports/outcome-report.service';
 
 /**
  * Patients, screening, the day of treatment, outcomes and safety tasks. The screening gate is
@@ -22,6 +23,7 @@ import { PatientChartService } from './chart/patient-chart.service';
     PatientService,
     PatientSearchService,
     PatientChartService,
+    OutcomeReportService,
     ScreeningService,
     ScreeningQueueService,
     AssessmentService,
@@ -33,6 +35,7 @@ import { PatientChartService } from './chart/patient-chart.service';
     PatientService,
     PatientSearchService,
     PatientChartService,
+    OutcomeReportService,
     ScreeningService,
     ScreeningQueueService,
     AssessmentService,

@@ -15,3 +15,4 @@ export * from './tasks/task.service';
 export * from './day-of/day-of.view';
 export * from './day-of/day-of.service';
 export * from './day-of/vitals.service';
+export * from './reports/outcome-report.service';

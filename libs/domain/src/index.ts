@@ -8,3 +8,4 @@ export * from './shared/state-machine';
 export * from './protocols';
 export * from './planning';
 export * from './waitlist';
+export * from './reports';

@@ -5,6 +5,7 @@ import { ScreeningsController } from './screenings.controller';
 import { TasksController } from './tasks.controller';
 import { DayOfController } from './day-of.controller';
 import { PatientSearchController, ScreeningQueueController } from './staff-reads.controller';
+import { ReportsController } from './reports.controller';
 
 /** HTTP surface of patients, screening, the day of treatment, outcomes and tasks. */
 @Module({
@@ -16,6 +17,7 @@ import { PatientSearchController, ScreeningQueueController } from './staff-reads
     ScreeningQueueController,
     TasksController,
     DayOfController,
+    ReportsController,
   ],
 })
 export class ClinicalHttpModule {}

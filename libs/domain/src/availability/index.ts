@@ -3,5 +3,6 @@ export { visitTimes } from './visit-times';
 export { computeAvailability } from './compute-availability';
 export { checkStart, startCheckWindow } from './check-start';
 export type { Interval } from './interval-set';
-export { capacitySummary } from './capacity-summary';
+export { capacitySummary, utilizationByHour } from './capacity-summary';
+export type { HourUtilization } from './capacity-summary';
 export * from './setup-spans';
