@@ -12,11 +12,14 @@ import { CurrentUser, PasswordService, Principal, Role, TokenService, UserDirect
  */
 const minted = new Map<string, CurrentUser>();
 
-/** The directory of the test apps: users minted here first, then the database. */
+/**
+ * The directory of the test apps: users minted here first (uncached: a test may mint the same
+ * user id again with other clinics), then the database, cached as in production.
+ */
 export class MintedUsersFirst extends UserDirectory {
-  protected override read(userId: string): Promise<CurrentUser | null> {
+  override current(userId: string): Promise<CurrentUser | null> {
     const known = minted.get(userId);
-    return known ? Promise.resolve(known) : super.read(userId);
+    return known ? Promise.resolve(known) : super.current(userId);
   }
 }
 

@@ -18,8 +18,7 @@ export class AuthController {
   @LoginThrottle()
   @ApiOkResponse({ type: TokenPairDto })
   @ApiTooManyRequestsResponse({
-    description:
-      'Too many attempts from this address for this email, or from this address across accounts (Retry-After says when to try again)',
+    description: 'Too many attempts from this address for this email, or the account is locked',
   })
   login(@Body() body: LoginDto, @RequestId() requestId: string | null, @Ip() source: string): Promise<TokenPairDto> {
     return this.auth.login(body.email, body.password, { requestId, source });
