@@ -36,7 +36,7 @@ export interface LoginContext extends AuthContext {
 
 /** One message for every credential failure, so responses do not tell which part was wrong. */
 const BAD_CREDENTIALS = 'The email or password is wrong';
-/** Same text as the rate limiter's, so a locked account looks like a throttled caller. */
+/** Same text as the rate limiter's: a throttled sign-in and a rate-limited caller look alike. */
 export const TOO_MANY_ATTEMPTS = 'Too many attempts; try again later';
 
 /** A throttled sign-in: 429 with `Retry-After` (the problem filter reads `retryAfterSeconds`). */
