@@ -157,7 +157,7 @@ export class AuthService {
 
   /**
    * A browser session for the admin pages (`detail` names the route, for the audit): signs in like
-   * {@link login} — same lock-out, audit and errors, except that wrong credentials answer null —
+   * {@link login} — same throttling, audit and errors, except that wrong credentials answer null —
    * and keeps the access token alone: the refresh session is revoked at once, so the session
    * ends with the token. A non-admin's correct sign-in is audited as a refusal and answers null.
    */

@@ -19,7 +19,7 @@ export interface NewUser {
   patientId?: string | null;
 }
 
-/** A user as the API shows it: ids and role only, never the hash or lock-out counters. */
+/** A user as the API shows it: ids and role only, never the password hash. */
 export interface UserView {
   id: string;
   email: string;

@@ -13,7 +13,7 @@ const PAGE_HEADERS = { 'Cache-Control': 'no-store', 'Content-Type': 'text/html; 
 /**
  * A browser cannot attach a bearer header to a page it navigates to, so an admin signs in to
  * Bull Board here: the form posts email and password to `POST /admin/session`, which signs in
- * like `POST /v1/auth/login` (same throttle, lock-out and audit;
+ * like `POST /v1/auth/login` (same throttling and audit; a cross-origin post is a 403;
  * {@link AuthService.adminBrowserSession}), keeps only the access token in an HttpOnly, SameSite=Strict cookie scoped to `/admin` (it lapses with the token), and revokes
  * the refresh session at once — the cookie cannot be renewed, only signed in again. A non-admin
  * gets no cookie. SameSite=Strict keeps other sites from riding the cookie into the board's
