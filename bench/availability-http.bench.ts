@@ -2,7 +2,7 @@
 import { DataSource } from 'typeorm';
 import { addDays, FixedClock, localDateRange, localToInstant } from '@chairtime/domain';
 import { Role } from '@chairtime/identity';
-import { bearer } from '../test/support/auth';
+import { storedBearer } from '../test/support/auth';
 import { seedClinic, startSchedulingApi } from '../test/support/scheduling-factories';
 import { servingApi } from './support/serving-api';
 
@@ -132,7 +132,7 @@ export async function run(): Promise<{ name: string; p50: number; p99: number; r
       `INSERT INTO closure (clinic_id, start_date, end_date, reason) VALUES ($1, $2, $3, 'bench padding'), ($1, $4, $5, 'bench padding')`,
       [clinic.id, addDays(FROM, -PAD_DAYS), addDays(FROM, -1), addDays(last, 1), addDays(last, PAD_DAYS)],
     );
-    const auth = bearer(app, { role: Role.Scheduler, clinicIds: [clinic.id] }).Authorization;
+    const auth = (await storedBearer(app, { role: Role.Scheduler, clinicIds: [clinic.id] })).Authorization;
     const path = (from: string, to: string) => `/v1/clinics/${clinic.id}/availability?kind=iv-infusion&from=${from}&to=${to}`;
     const target = `${url}${path(FROM, last)}`;
     const probe = await fetch(target, { headers: { authorization: auth } });

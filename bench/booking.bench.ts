@@ -11,7 +11,7 @@ import { FixedClock } from '@chairtime/domain';
 import { JobName, JobPayloads } from '@chairtime/jobs';
 import { PlanMessagesHandler } from '@chairtime/messaging';
 import { Role } from '@chairtime/identity';
-import { bearer } from '../test/support/auth';
+import { storedBearer } from '../test/support/auth';
 import { newClinic, startCoursesApi } from '../test/support/courses-factories';
 import { blocksFor, layoutDays, SeriesLayout, seriesVisits } from './support/series-layout';
 import { seedHistory } from './support/history';
@@ -188,7 +188,7 @@ async function bookWindow(
       courses,
     });
   }
-  const auth = bearer(app, { role: Role.Scheduler, clinicIds: seeded.map((c) => c.clinicId) }).Authorization;
+  const auth = (await storedBearer(app, { role: Role.Scheduler, clinicIds: seeded.map((c) => c.clinicId) })).Authorization;
   await settleWrites(ds);
 
   // One connection per client, kept open: like pgbench's clients on the raw side. A new agent per

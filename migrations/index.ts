@@ -14,6 +14,7 @@ import { RangeIndexes1796000005000 } from './1796000005000-RangeIndexes';
 import { CapacityBumpOnce1796000006000 } from './1796000006000-CapacityBumpOnce';
 import { SessionRevocation1796000007000 } from './1796000007000-SessionRevocation';
 import { TenantLedgers1796000008000 } from './1796000008000-TenantLedgers';
+import { LoginThrottle1796000009000 } from './1796000009000-LoginThrottle';
 import { PatientSearch1796000014000 } from './1796000014000-PatientSearch';
 
 /** Every migration, in order. Listed explicitly (not globbed) so the compiled apps find them. */
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   CapacityBumpOnce1796000006000,
   SessionRevocation1796000007000,
   TenantLedgers1796000008000,
+  LoginThrottle1796000009000,
   PatientSearch1796000014000,
 ];

@@ -36,6 +36,11 @@ const env = {
   REDIS_URL: services.redisUrl,
   TEST_SERVER_URL: server.toString().replace(/\/$/, ''),
   QUEUE_PREFIX: queuePrefix,
+  // One secret per run, shared by jest and the apps it spawns (never the instance's .data/ one).
+  JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('base64url'),
+  // Every test signs in from 127.0.0.1: without this the suite's wrong passwords, across files,
+  // would add up to a spraying alert. Tests of that limit set their own (and their own sources).
+  LOGIN_SOURCE_MAX_FAILURES: process.env.LOGIN_SOURCE_MAX_FAILURES ?? '100000',
   DEMO_SEED: 'false',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   ...(faults ? { JEST_FAULTS: '1' } : {}),

@@ -10,7 +10,7 @@ import { AppointmentChange, AppointmentEvents } from '@chairtime/scheduling';
 import { AssessmentService, PATIENT_NOTIFIER, PatientNotifier, UrgentPatientMessage } from '@chairtime/clinical';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureHttpApp } from '../../apps/api/src/http/configure-app';
-import { asPatient, asStaff } from '../support/auth';
+import { asPatient, asStaff, withMintedUsers } from '../support/auth';
 import { countRows, newAppointment, newClinic, newPatient } from '../support/clinical-factories';
 
 const NOW = Date.parse('2027-03-02T13:00:00Z');
@@ -39,7 +39,7 @@ describe('safety escalation and concurrency (e2e)', () => {
   let clinicId: string;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [FakeMessagingModule, ApiModule] })
+    const moduleRef = await withMintedUsers(Test.createTestingModule({ imports: [FakeMessagingModule, ApiModule] }))
       .overrideProvider(CLOCK)
       .useValue(clock)
       .compile();

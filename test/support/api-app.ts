@@ -4,6 +4,7 @@ import { loadConfig } from '@chairtime/config';
 import { CLOCK, Clock } from '@chairtime/domain';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureHttpApp } from '../../apps/api/src/http/configure-app';
+import { withMintedUsers } from './auth';
 
 /**
  * The real API module, configured exactly as `main.ts` does, against the run's Postgres and
@@ -14,7 +15,7 @@ export async function startApi(env: Record<string, string> = {}, clock?: Clock):
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
-    const builder = Test.createTestingModule({ imports: [ApiModule] });
+    const builder = withMintedUsers(Test.createTestingModule({ imports: [ApiModule] }));
     if (clock) builder.overrideProvider(CLOCK).useValue(clock);
     const moduleRef = await builder.compile();
     const app = moduleRef.createNestApplication({ bufferLogs: true });

@@ -8,10 +8,11 @@ import { Appointment, Clinic, ClinicSettings, DEFAULT_CLINIC_SETTINGS, VisitKind
 import { Patient } from '@chairtime/clinical/entities';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureHttpApp } from '../../apps/api/src/http/configure-app';
+import { withMintedUsers } from './auth';
 
 /** The real API module as `startApi()` boots it, with CLOCK replaced so tests freeze and advance time. */
 export async function startClinicalApi(clock: Clock): Promise<INestApplication> {
-  const moduleRef = await Test.createTestingModule({ imports: [ApiModule] })
+  const moduleRef = await withMintedUsers(Test.createTestingModule({ imports: [ApiModule] }))
     .overrideProvider(CLOCK)
     .useValue(clock)
     .compile();

@@ -10,6 +10,7 @@ import { AppUser, UserClinic, UserRole } from '@chairtime/identity/entities';
 import { PasswordService } from '@chairtime/identity';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureHttpApp } from '../../apps/api/src/http/configure-app';
+import { withMintedUsers } from './auth';
 
 /**
  * The real API (as `startApi()`), optionally with extra controllers mounted (probe routes that
@@ -21,7 +22,7 @@ export async function startIdentityApi(
   const saved = { ...process.env };
   Object.assign(process.env, opts.env ?? {});
   try {
-    let builder = Test.createTestingModule({ imports: [ApiModule], controllers: opts.controllers ?? [] });
+    let builder = withMintedUsers(Test.createTestingModule({ imports: [ApiModule], controllers: opts.controllers ?? [] }));
     if (opts.clock) builder = builder.overrideProvider(CLOCK).useValue(opts.clock);
     const app = (await builder.compile()).createNestApplication({ bufferLogs: true });
     configureHttpApp(app, loadConfig());
@@ -68,8 +69,6 @@ export async function newUser(
     passwordHash: await new PasswordService().hash(password),
     role: o.role,
     patientId: o.patientId ?? null,
-    failedLogins: 0,
-    lockedUntil: null,
     disabled: false,
   });
   if (o.clinicIds?.length) await ds.getRepository(UserClinic).insert(o.clinicIds.map((clinicId) => ({ userId: user.id, clinicId })));

@@ -85,8 +85,6 @@ async function ensureUser(
       passwordHash: await passwords.hash(password),
       role,
       patientId,
-      failedLogins: 0,
-      lockedUntil: null,
       disabled: false,
     }),
   );

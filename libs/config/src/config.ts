@@ -1,3 +1,7 @@
+import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+import { instanceSecret, JWT_SECRET_FILE } from './instance-secret';
+
 /**
  * Process configuration, read once from the environment and validated before anything starts.
  * A missing or malformed variable stops the process with one line that names it
@@ -29,8 +33,19 @@ export interface AppConfig {
   refreshTokenTtlSeconds: number;
   /** How often an API process reads sign-outs made elsewhere (their access tokens are refused from then on). */
   sessionRevocationPollMs: number;
-  loginMaxFailures: number;
-  loginLockMinutes: number;
+  /** Wrong passwords an (account, source) pair may make before each further one waits (doubling). */
+  loginFreeFailures: number;
+  /** Longest wait an (account, source) pair's failures can impose, in seconds. */
+  loginMaxDelaySeconds: number;
+  /** Failed sign-ins one source may make across all accounts in 15 minutes before it waits (spraying). */
+  loginSourceMaxFailures: number;
+  /**
+   * Express `trust proxy`: which peers' X-Forwarded-For is believed (addresses, CIDRs, `loopback`
+   * …, or a hop count); false trusts none, so the client address is the TCP peer's.
+   */
+  trustProxy: false | number | string[];
+  /** The instance's data folder (the generated JWT secret lives there). */
+  dataDir: string;
   corsOrigins: string[];
   bodyLimit: string;
   logLevel: string;
@@ -64,7 +79,11 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-const DEV_JWT_SECRET = 'chairtime-development-secret-not-for-production';
+/** Settings that were removed: naming them is an error that says what replaced them. */
+const REPLACED: Record<string, string> = {
+  LOGIN_MAX_FAILURES: 'accounts are no longer locked; see LOGIN_FREE_FAILURES and LOGIN_MAX_DELAY_SECONDS',
+  LOGIN_LOCK_MINUTES: 'accounts are no longer locked; see LOGIN_FREE_FAILURES and LOGIN_MAX_DELAY_SECONDS',
+};
 
 function text(env: Env, name: string): string | undefined {
   const v = env[name];
@@ -115,10 +134,34 @@ function oneOf<T extends string>(env: Env, name: string, values: readonly T[], f
   return raw as T;
 }
 
+/**
+ * TRUST_PROXY: a hop count, or a comma-separated list of addresses, CIDRs and Express's names
+ * (`loopback`, `linklocal`, `uniquelocal`). Unset trusts no proxy. `true` (trust any peer's
+ * X-Forwarded-For) is refused: it lets every client choose its own address.
+ */
+function trustProxy(env: Env): AppConfig['trustProxy'] {
+  const raw = text(env, 'TRUST_PROXY');
+  if (raw === undefined || /^(false|0|none)$/i.test(raw)) return false;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((s) => s.trim());
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+    const family = isIP(address ?? '');
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!named && (family === 0 || !bitsOk || extra !== undefined)) {
+      throw new ConfigError('TRUST_PROXY', `must be a hop count or proxy addresses/CIDRs (loopback, 10.0.0.0/8, …); got ${entry}`);
+    }
+  }
+  return entries;
+}
+
 /** Validates `env` and returns the typed configuration, or throws a {@link ConfigError}. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const production = nodeEnv === 'production';
+  for (const [name, why] of Object.entries(REPLACED))
+    if (text(env, name) !== undefined) throw new ConfigError(name, `is no longer used: ${why}`);
 
   const adminEmail = text(env, 'ADMIN_EMAIL') ?? null;
   const adminPassword = text(env, 'ADMIN_PASSWORD') ?? null;
@@ -132,8 +175,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('ADMIN_PASSWORD', 'must be at least 12 characters');
   }
 
-  const jwtSecret = text(env, 'JWT_SECRET') ?? (production ? undefined : DEV_JWT_SECRET);
-  if (jwtSecret === undefined) throw new ConfigError('JWT_SECRET', 'is required in production');
+  const dataDir = resolve(text(env, 'DATA_DIR') ?? join(process.cwd(), '.data'));
+  let jwtSecret = text(env, 'JWT_SECRET');
+  if (jwtSecret === undefined && production) throw new ConfigError('JWT_SECRET', 'is required in production');
+  if (jwtSecret === undefined) {
+    try {
+      jwtSecret = instanceSecret(dataDir);
+    } catch (e) {
+      throw new ConfigError(
+        'JWT_SECRET',
+        `is unset and ${join(dataDir, JWT_SECRET_FILE)} cannot be read or created (${(e as Error).message})`,
+      );
+    }
+  }
   if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
 
   const demoSeed = bool(env, 'DEMO_SEED', !production);
@@ -197,8 +251,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 14 * 86_400, 300, 90 * 86_400),
     sessionRevocationPollMs: integer(env, 'SESSION_REVOCATION_POLL_MS', 2_000, 100, 60_000),
-    loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),
-    loginLockMinutes: integer(env, 'LOGIN_LOCK_MINUTES', 15, 1, 1440),
+    loginFreeFailures: integer(env, 'LOGIN_FREE_FAILURES', 3, 1, 100),
+    loginMaxDelaySeconds: integer(env, 'LOGIN_MAX_DELAY_SECONDS', 900, 1, 86_400),
+    loginSourceMaxFailures: integer(env, 'LOGIN_SOURCE_MAX_FAILURES', 50, 5, 100_000),
+    trustProxy: trustProxy(env),
+    dataDir,
     corsOrigins: (text(env, 'CORS_ORIGINS') ?? '')
       .split(',')
       .map((s) => s.trim())

@@ -6,6 +6,7 @@ import { AuditService } from '@chairtime/audit';
 import { ACCESS_RULE, AccessRule, Role } from './access.decorators';
 import { Principal } from './principal';
 import { TokenService } from './token.service';
+import { bearerToken } from './bearer';
 
 export type AuthedRequest = Request & { principal?: Principal | null; id?: string };
 
@@ -27,7 +28,7 @@ export class AccessGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [ctx.getHandler(), ctx.getClass()]);
     const header = req.headers.authorization;
-    const bearer = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : null;
+    const bearer = bearerToken(header);
     const principal = bearer ? await this.tokens.verifyAccess(bearer) : null;
     req.principal = principal;
 

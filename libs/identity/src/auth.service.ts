@@ -14,6 +14,7 @@ import { TokenService } from './token.service';
 import { SessionRevocations } from './session-revocations';
 import { hashRefreshToken, newRefreshToken } from './refresh-tokens';
 import { auditDenied } from './access.guard';
+import { LoginThrottler } from './login-throttler';
 
 /** What login and refresh return (API.md "Auth and roles"). */
 export interface TokenPair {
@@ -28,14 +29,26 @@ export interface AuthContext {
   requestId: string | null;
 }
 
+/** A sign-in attempt's context: also where it came from (the client address, per TRUST_PROXY). */
+export interface LoginContext extends AuthContext {
+  source: string;
+}
+
 /** One message for every credential failure, so responses do not tell which part was wrong. */
 const BAD_CREDENTIALS = 'The email or password is wrong';
-/** Same text as the rate limiter's, so a locked account looks like a throttled caller. */
+/** Same text as the rate limiter's: a throttled sign-in and a rate-limited caller look alike. */
 export const TOO_MANY_ATTEMPTS = 'Too many attempts; try again later';
 
+/** A throttled sign-in: 429 with `Retry-After` (the problem filter reads `retryAfterSeconds`). */
+export class LoginThrottled extends ThrottlerException {
+  constructor(readonly retryAfterSeconds: number) {
+    super(TOO_MANY_ATTEMPTS);
+  }
+}
+
 /**
- * Sign-in, refresh-token rotation and sign-out. Lock-out counts consecutive failures per account
- * with one atomic UPDATE (two parallel wrong guesses cannot both see "4 failures").
+ * Sign-in, refresh-token rotation and sign-out. Wrong passwords slow down their (account, source)
+ * pair and, across accounts, their source ({@link LoginThrottler}); no account is ever locked.
  */
 @Injectable()
 export class AuthService {
@@ -45,35 +58,36 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly sessions: SessionRevocations,
     private readonly audit: AuditService,
+    private readonly throttle: LoginThrottler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async login(email: string, password: string, ctx: AuthContext): Promise<TokenPair> {
+  async login(email: string, password: string, ctx: LoginContext): Promise<TokenPair> {
     const user = await this.dataSource
       .getRepository(AppUser)
       .createQueryBuilder('u')
       .where('lower(u.email) = lower(:email)', { email: email.trim() })
       .getOne();
-    const ok = await this.passwords.verifyOrBurn(user?.passwordHash ?? null, password);
     const now = this.clock.now();
+    // Throttled attempts are refused before the password is checked: a guess made while waiting
+    // teaches nothing. Known and unknown emails wait alike (the keys do not depend on the account).
+    const wait = await this.throttle.waitSeconds(email, ctx.source, now);
+    if (wait > 0) {
+      await this.auditLogin(user, user?.role ?? 'anonymous', 'denied', 'throttled', ctx);
+      throw new LoginThrottled(wait);
+    }
+    const ok = await this.passwords.verifyOrBurn(user?.passwordHash ?? null, password);
 
-    if (!user) {
-      await this.auditLogin(null, 'anonymous', 'failure', 'unknown-account', ctx);
+    if (!user || !ok || user.disabled) {
+      await this.throttle.failed(email, ctx.source, now);
+      const why = !user ? 'unknown-account' : user.disabled ? 'disabled' : 'bad-password';
+      await this.auditLogin(user, user?.role ?? 'anonymous', 'failure', why, ctx);
       throw new DomainError('unauthorized', BAD_CREDENTIALS);
     }
-    if (user.lockedUntil && user.lockedUntil.getTime() > now) {
-      await this.auditLogin(user, user.role, 'denied', 'locked', ctx);
-      throw new ThrottlerException(TOO_MANY_ATTEMPTS);
-    }
-    if (!ok || user.disabled) {
-      const locked = await this.countFailure(user.id, now);
-      await this.auditLogin(user, user.role, 'failure', user.disabled ? 'disabled' : locked ? 'bad-password-locked' : 'bad-password', ctx);
-      throw new DomainError('unauthorized', BAD_CREDENTIALS);
-    }
+    await this.throttle.succeeded(email, ctx.source);
 
     return inTransaction(this.dataSource, async (em) => {
-      await em.update(AppUser, { id: user.id }, { failedLogins: 0, lockedUntil: null });
       const pair = await this.issue(em, user, randomUUID(), now);
       await this.audit.record(
         {
@@ -143,14 +157,14 @@ export class AuthService {
 
   /**
    * A browser session for the admin pages (`detail` names the route, for the audit): signs in like
-   * {@link login} — same lock-out, audit and errors, except that wrong credentials answer null —
+   * {@link login} — same throttling, audit and errors, except that wrong credentials answer null —
    * and keeps the access token alone: the refresh session is revoked at once, so the session
    * ends with the token. A non-admin's correct sign-in is audited as a refusal and answers null.
    */
   async adminBrowserSession(
     email: string,
     password: string,
-    ctx: AuthContext & { route: string },
+    ctx: LoginContext & { route: string },
   ): Promise<{ accessToken: string; expiresIn: number } | null> {
     let pair: TokenPair;
     try {
@@ -248,20 +262,6 @@ export class AuthService {
 
   private async revokeFamily(em: EntityManager, familyId: string, now: number): Promise<void> {
     await em.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date(now) });
-  }
-
-  /** Counts one failure atomically; locks the account at the limit. Returns whether it locked. */
-  private async countFailure(userId: string, now: number): Promise<boolean> {
-    // TypeORM answers an UPDATE ... RETURNING with [rows, affectedCount].
-    const [rows]: [{ locked: boolean }[], number] = await this.dataSource.query(
-      `UPDATE app_user SET
-         failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-         locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3::timestamptz ELSE locked_until END
-       WHERE id = $1
-       RETURNING locked_until IS NOT NULL AND locked_until > $4::timestamptz AS locked`,
-      [userId, this.config.loginMaxFailures, new Date(now + this.config.loginLockMinutes * 60_000), new Date(now)],
-    );
-    return rows[0]?.locked ?? false;
   }
 
   private async auditLogin(

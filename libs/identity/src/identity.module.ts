@@ -9,6 +9,8 @@ import { PasswordService } from './password.service';
 import { AuthService } from './auth.service';
 import { UsersService } from './users.service';
 import { throttlerOptions } from './throttling';
+import { UserDirectory } from './user-directory';
+import { LoginThrottler } from './login-throttler';
 
 /**
  * Rate limits, authentication and the default-deny access guard applied to every route of the API.
@@ -19,6 +21,8 @@ import { throttlerOptions } from './throttling';
   imports: [ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => throttlerOptions(config) })],
   providers: [
     SessionRevocations,
+    UserDirectory,
+    LoginThrottler,
     TokenService,
     PasswordService,
     AuthService,
@@ -27,6 +31,6 @@ import { throttlerOptions } from './throttling';
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [TokenService, SessionRevocations, PasswordService, AuthService, UsersService],
+  exports: [TokenService, UserDirectory, LoginThrottler, SessionRevocations, PasswordService, AuthService, UsersService],
 })
 export class IdentityModule {}

@@ -11,3 +11,6 @@ export * from './users.service';
 export * from './audit-read.interceptor';
 export * from './throttling';
 export * from './session-revocations';
+export * from './user-directory';
+export * from './login-throttler';
+export * from './bearer';

@@ -22,8 +22,8 @@ function loginTracker(req: { ip?: string; body?: unknown }): string {
  * Two limits: `default` per client address on every route (THROTTLE_LIMIT_PER_MINUTE), and
  * `login` per address + email on routes marked {@link LoginThrottle}, so one address cannot
  * spray guesses at one account even below the global limit. Counters live in process memory: with
- * several API instances behind a balancer each enforces its own (the per-account lock-out in
- * Postgres is the limit that holds cluster-wide); {@link MemoryThrottlerStorage} keeps them at a
+ * several API instances behind a balancer each enforces its own (the (account, source) delays
+ * and the spraying limit in Postgres, LoginThrottler, hold cluster-wide); {@link MemoryThrottlerStorage} keeps them at a
  * constant cost per request.
  */
 export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {

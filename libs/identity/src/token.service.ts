@@ -5,6 +5,10 @@ import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { Role } from './access.decorators';
 import { Principal } from './principal';
 import { SessionRevocations } from './session-revocations';
+import { UserDirectory } from './user-directory';
+
+/** Clock difference tolerated between the process that signed a token and the one reading it. */
+export const TOKEN_CLOCK_SKEW_SECONDS = 30;
 
 interface AccessClaims {
   sub: string;
@@ -15,6 +19,7 @@ interface AccessClaims {
   sid?: string;
   typ: 'access';
   exp?: number;
+  iat?: number;
 }
 
 /** Verified tokens remembered per process; beyond this the oldest remembered is forgotten first. */
@@ -45,6 +50,7 @@ export class TokenService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: SessionRevocations,
+    private readonly users: UserDirectory,
   ) {
     this.jwt = new JwtService({
       // A KeyObject: given a string, jsonwebtoken first tries (and fails) to parse it as a public
@@ -68,11 +74,17 @@ export class TokenService {
     return { accessToken: this.jwt.sign(claims, { expiresIn }), expiresIn };
   }
 
-  /** The principal of a valid, unexpired access token of a session not signed out; null for anything else. */
+  /**
+   * The principal of a valid, unexpired access token of a session not signed out, with the role,
+   * clinics and patient its user has now in the database (a token's claims say only who signed
+   * in); null for anything else, and for a user who does not exist or was disabled.
+   */
   async verifyAccess(token: string): Promise<Principal | null> {
-    const principal = await this.verifySignature(token);
-    if (principal?.sessionId && this.sessions.isRevoked(principal.sessionId)) return null;
-    return principal;
+    const signed = await this.verifySignature(token);
+    if (!signed || (signed.sessionId && this.sessions.isRevoked(signed.sessionId))) return null;
+    const current = await this.users.current(signed.userId);
+    if (!current) return null;
+    return Object.freeze({ ...signed, role: current.role, clinicIds: current.clinicIds, patientId: current.patientId });
   }
 
   private async verifySignature(token: string): Promise<Principal | null> {
@@ -84,7 +96,9 @@ export class TokenService {
     }
     try {
       const c = await this.jwt.verifyAsync<AccessClaims>(token, { algorithms: ['HS256'], issuer: 'chairtime', audience: 'chairtime-api' });
-      if (c.typ !== 'access' || !Object.values(Role).includes(c.role) || !Array.isArray(c.clinics)) return null;
+      if (c.typ !== 'access' || typeof c.sub !== 'string' || !Object.values(Role).includes(c.role) || !Array.isArray(c.clinics))
+        return null;
+      if (!this.lifetimeIsOurs(c, now)) return null;
       const principal: Readonly<Principal> = Object.freeze({
         userId: c.sub,
         role: c.role,
@@ -92,12 +106,23 @@ export class TokenService {
         patientId: c.pid ?? null,
         ...(typeof c.sid === 'string' ? { sessionId: c.sid } : {}),
       });
-      // Only tokens that expire are remembered (ours always do), and never past their expiry.
-      if (typeof c.exp === 'number') this.remember(token, { principal, expiresAt: c.exp * 1000 });
+      // Remembered never past its expiry.
+      this.remember(token, { principal, expiresAt: (c.exp as number) * 1000 });
       return principal;
     } catch {
       return null;
     }
+  }
+
+  /**
+   * Our tokens always carry `iat` and `exp`, `exp - iat` equal to the configured lifetime: a token
+   * without them, living longer, or issued in the future (beyond a small clock skew) was not
+   * minted by this service as configured — a leaked or guessed key must not buy a token for ever.
+   */
+  private lifetimeIsOurs(c: AccessClaims, now: number): boolean {
+    if (typeof c.exp !== 'number' || typeof c.iat !== 'number' || !Number.isFinite(c.exp) || !Number.isFinite(c.iat)) return false;
+    if (c.exp - c.iat > this.config.accessTokenTtlSeconds || c.exp <= c.iat) return false;
+    return c.iat <= now / 1000 + TOKEN_CLOCK_SKEW_SECONDS;
   }
 
   private remember(token: string, entry: VerifiedToken): void {

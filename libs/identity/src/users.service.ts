@@ -19,7 +19,7 @@ export interface NewUser {
   patientId?: string | null;
 }
 
-/** A user as the API shows it: ids and role only, never the hash or lock-out counters. */
+/** A user as the API shows it: ids and role only, never the password hash. */
 export interface UserView {
   id: string;
   email: string;
@@ -65,9 +65,7 @@ export class UsersService {
           const found = await em.count(Clinic, { where: { id: In(clinicIds) } });
           if (found !== clinicIds.length) throw invalid('clinicIds', 'contains an unknown clinic');
         }
-        const user = await em.save(
-          em.create(AppUser, { email, passwordHash, role: input.role, patientId, failedLogins: 0, lockedUntil: null, disabled: false }),
-        );
+        const user = await em.save(em.create(AppUser, { email, passwordHash, role: input.role, patientId, disabled: false }));
         if (clinicIds.length)
           await em.insert(
             UserClinic,

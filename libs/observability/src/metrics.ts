@@ -44,6 +44,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** A source crossed the failed sign-in limit across accounts (password spraying): alert on any increase. */
+  readonly loginSprayingAlerts = new Counter({
+    name: 'login_spraying_alerts_total',
+    help: 'Sources throttled for failing sign-ins across many accounts (password spraying)',
+    registers: [this.registry],
+  });
+
   /** This process's database pool, read at every scrape or publish (the constructor's `readPool`). */
   readonly dbPool = new Gauge({
     name: 'db_pool_connections',

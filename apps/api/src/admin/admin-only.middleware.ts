@@ -1,8 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError } from '@chairtime/domain';
 import { AuditService } from '@chairtime/audit';
-import { auditDenied, Role, TokenService } from '@chairtime/identity';
-import { domainProblem } from '../http/problem.filter';
+import { auditDenied, bearerToken, Role, TokenService } from '@chairtime/identity';
+import { domainProblem, wwwAuthenticate } from '../http/problem.filter';
 
 /** The cookie a browser's admin session keeps its access token in (see AdminSessionController). */
 export const ADMIN_COOKIE = 'chairtime_admin';
@@ -34,7 +34,7 @@ export function adminCookie(header: string | undefined): string | null {
 export function adminOnly(tokens: TokenService, audit: AuditService) {
   return async (req: Request & { id?: string }, res: Response, next: NextFunction): Promise<void> => {
     const header = req.headers.authorization;
-    const bearer = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : adminCookie(req.headers.cookie);
+    const bearer = bearerToken(header) ?? adminCookie(req.headers.cookie);
     const principal = bearer ? await tokens.verifyAccess(bearer) : null;
     if (principal?.role === Role.Admin) return next();
     let refusal: DomainError;
@@ -47,6 +47,7 @@ export function adminOnly(tokens: TokenService, audit: AuditService) {
       await auditDenied(audit, principal, req.id ?? null, `${req.method} /admin/queues (role)`);
     }
     const body = domainProblem(refusal);
+    if (body.status === 401) res.setHeader('WWW-Authenticate', wwwAuthenticate(body.reason === 'invalid-token'));
     res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   };
 }

@@ -6,6 +6,8 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@chairtime/config';
 import { createValidationPipe } from './validation';
 import { ProblemFilter } from './problem.filter';
+import { refuseHostileInput, verifyUtf8 } from './hostile-input';
+import { noStore } from './no-store';
 
 /**
  * Everything about the HTTP surface that is not a route: shared by `main.ts` and the e2e tests so
@@ -15,10 +17,18 @@ export function configureHttpApp(app: INestApplication, config: AppConfig): void
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
   express.disable('x-powered-by');
-  express.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (none by default): a
+  // client that could set it would choose its own rate-limit key and login-throttle source.
+  express.set('trust proxy', config.trustProxy);
   app.use(helmet());
-  express.useBodyParser('json', { limit: config.bodyLimit, type: ['application/json', 'application/*+json'] });
-  express.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  app.use(noStore());
+  // `verify` is left out of Nest's option types (it uses it for rawBody, which we do not enable).
+  express.useBodyParser(
+    'json',
+    Object.assign({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }, { verify: verifyUtf8 }),
+  );
+  express.useBodyParser('urlencoded', Object.assign({ limit: config.bodyLimit, extended: false }, { verify: verifyUtf8 }));
+  app.use(refuseHostileInput());
   app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: false });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());

@@ -62,6 +62,11 @@ export class ProblemFilter implements ExceptionFilter {
     if (res.headersSent) return;
     // A transient outage (database restarting, pool exhausted): tell clients when to try again.
     if (body.type === `${PROBLEM_BASE}retry`) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    // RFC 9110: a 401 names the scheme it wants; a 429 says when to come back.
+    if (body.status === 401) res.setHeader('WWW-Authenticate', wwwAuthenticate(body.reason === 'invalid-token'));
+    if (body.status === 429) res.setHeader('Retry-After', String(retryAfterOf(exception, res)));
+    // API.md: every 400 says which field; errors the validators did not shape get one entry.
+    if (body.status === 400 && !Array.isArray(body.errors)) body.errors = [{ path: fieldOf(req), message: body.detail ?? body.title }];
     res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   }
 
@@ -86,14 +91,33 @@ export class ProblemFilter implements ExceptionFilter {
         return problem(503, 'not-ready', 'A dependency is unavailable', { checks: (response as { details: unknown }).details });
       }
       const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : undefined;
-      if (status === 400 && (exception as { type?: string }).type === 'entity.parse.failed') {
-        return problem(400, 'malformed-body', 'The body is not valid JSON');
+      // Body-parser refusals arrive wrapped by Nest's adapter, the parser's error as the cause.
+      const parser = (exception.cause ?? exception) as { type?: string };
+      if (status === 400 && parser.type === 'entity.parse.failed') {
+        return problem(400, 'malformed-body', 'The body is not valid JSON', { errors: [{ path: 'body', message: 'is not valid JSON' }] });
+      }
+      if (status === 400 && parser.type === 'entity.encoding.invalid') {
+        return problem(400, 'malformed-body', 'The body is not valid UTF-8', { errors: [{ path: 'body', message: 'is not valid UTF-8' }] });
       }
       return problem(status, slugOf(status), detail);
     }
     const bodyParserError = exception as { type?: string; status?: number };
-    if (bodyParserError?.type === 'entity.parse.failed') return problem(400, 'malformed-body', 'The body is not valid JSON');
+    if (bodyParserError?.type === 'entity.parse.failed') {
+      return problem(400, 'malformed-body', 'The body is not valid JSON', { errors: [{ path: 'body', message: 'is not valid JSON' }] });
+    }
     if (bodyParserError?.type === 'entity.too.large') return problem(413, 'too-large', 'The body is too large');
+    // The body parsers' other refusals (bad charset or encoding, not UTF-8, aborted): their status, a safe text.
+    const parserStatus = bodyParserError?.status;
+    if (typeof bodyParserError?.type === 'string' && typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
+      const detail = parserStatus === 415 ? 'The body’s charset or encoding is not supported' : 'The body could not be read';
+      const slug = parserStatus === 400 ? 'malformed-body' : slugOf(parserStatus);
+      return problem(
+        parserStatus,
+        slug,
+        detail,
+        parserStatus === 400 ? { errors: [{ path: 'body', message: 'is not valid UTF-8 JSON' }] } : {},
+      );
+    }
     if (isRetryable(exception) || isConnectionError(exception) || isBusy(exception)) {
       this.logger.warn({ err: describe(exception), requestId: req.id }, 'transient database failure');
       return problem(503, 'retry', 'Temporarily unavailable; retry the request', { correlationId: req.id });
@@ -101,6 +125,35 @@ export class ProblemFilter implements ExceptionFilter {
     this.logger.error({ err: describe(exception), requestId: req.id }, 'unhandled error');
     return problem(500, 'internal', undefined, { correlationId: req.id });
   }
+}
+
+/** The `WWW-Authenticate` of a 401 (RFC 6750 §3): `invalid_token` when a token was given and refused. */
+export function wwwAuthenticate(invalidToken: boolean): string {
+  return invalidToken ? 'Bearer realm="chairtime", error="invalid_token"' : 'Bearer realm="chairtime"';
+}
+
+/** Seconds until a throttled client may try again: the throttler's own header, the error's, or a minute. */
+function retryAfterOf(exception: unknown, res: Response): number {
+  const own = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
+  if (typeof own === 'number' && own > 0) return Math.ceil(own);
+  // @nestjs/throttler names the header of a named limit `Retry-After-<name>`.
+  let seconds = 0;
+  for (const [name, value] of Object.entries(res.getHeaders())) {
+    if (name.toLowerCase().startsWith('retry-after')) seconds = Math.max(seconds, Number(value) || 0);
+  }
+  return seconds > 0 ? Math.ceil(seconds) : 60;
+}
+
+/**
+ * The field of a 400 that came without one (a Parse*Pipe on a path parameter): the first route
+ * parameter that is not a UUID when the message is about UUIDs, else the request as a whole.
+ */
+function fieldOf(req: Request): string {
+  const params = Object.entries(req.params ?? {});
+  const notUuid = params.find(
+    ([, v]) => typeof v === 'string' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  );
+  return notUuid ? notUuid[0] : (params[0]?.[0] ?? 'request');
 }
 
 function slugOf(status: number): string {

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { AuthService, CurrentPrincipal, LoginThrottle, Principal, Public, RequestId, Role, Roles } from '@chairtime/identity';
 import { LoginDto, RefreshDto, TokenPairDto } from './auth.dto';
@@ -17,9 +17,11 @@ export class AuthController {
   @HttpCode(200)
   @LoginThrottle()
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address for this email, or the account is locked' })
-  login(@Body() body: LoginDto, @RequestId() requestId: string | null): Promise<TokenPairDto> {
-    return this.auth.login(body.email, body.password, { requestId });
+  @ApiTooManyRequestsResponse({
+    description: 'Too many attempts from this address for this email, or the account is locked',
+  })
+  login(@Body() body: LoginDto, @RequestId() requestId: string | null, @Ip() source: string): Promise<TokenPairDto> {
+    return this.auth.login(body.email, body.password, { requestId, source });
   }
 
   @Post('refresh')

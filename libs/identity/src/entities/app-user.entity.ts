@@ -12,7 +12,6 @@ export type UserRole = 'admin' | 'scheduler' | 'nurse' | 'clinician' | 'patient'
 @Entity('app_user')
 @Check('app_user_role', "role IN ('admin', 'scheduler', 'nurse', 'clinician', 'patient')")
 @Check('app_user_patient_link', "(role = 'patient') = (patient_id IS NOT NULL)")
-@Check('app_user_failed_logins', 'failed_logins >= 0')
 @Index('app_user_patient_idx', ['patientId'])
 export class AppUser {
   @PrimaryGeneratedColumn('uuid')
@@ -35,13 +34,6 @@ export class AppUser {
   @ManyToOne(() => Patient, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'patient_id' })
   patient?: Patient;
-
-  /** Consecutive failed sign-ins since the last success or lock. */
-  @Column({ type: 'integer', default: 0 })
-  failedLogins!: number;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  lockedUntil!: Date | null;
 
   @Column({ type: 'boolean', default: false })
   disabled!: boolean;
