@@ -311,7 +311,7 @@ async function openLoopWindow(
   );
   await seedHistory(ds, clinic.id, clinic.chairIds, FIRST_MONDAY, HISTORY_DAYS);
   const layout: SeriesLayout = { chairIds: clinic.chairIds, firstMonday: FIRST_MONDAY, blocks: BLOCKS, zone: ZONE, spreadHours: false };
-  const auth = bearer(app, { role: Role.Scheduler, clinicIds: [clinic.id] }).Authorization;
+  const auth = (await storedBearer(app, { role: Role.Scheduler, clinicIds: [clinic.id] })).Authorization;
   await settleWrites(ds);
 
   // No cap on sockets: an arrival never waits for a free connection in the generator.
