@@ -5,6 +5,7 @@ import { ScreeningService } from './screening/screening.service';
 import { ScreeningGateModule } from './screening/screening-gate.module';
 import { AssessmentService } from './assessments/assessment.service';
 import { TaskService } from './tasks/task.service';
+import { RebookingTaskListener } from './tasks/rebooking-task.listener';
 import { DayOfService } from './day-of/day-of.service';
 import { VitalsService } from './day-of/vitals.service';
 
@@ -15,7 +16,7 @@ import { VitalsService } from './day-of/vitals.service';
  */
 @Module({
   imports: [SchedulingModule, ScreeningGateModule],
-  providers: [PatientService, ScreeningService, AssessmentService, TaskService, DayOfService, VitalsService],
+  providers: [PatientService, ScreeningService, AssessmentService, TaskService, DayOfService, VitalsService, RebookingTaskListener],
   exports: [PatientService, ScreeningService, AssessmentService, TaskService, DayOfService, VitalsService],
 })
 export class ClinicalModule {}

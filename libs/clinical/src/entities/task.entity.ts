@@ -4,7 +4,14 @@ import { Patient } from './patient.entity';
 
 /** Kinds of work item the product raises (others may add kinds: the column is free text). */
 export type TaskKind =
-  'ride-unconfirmed' | 'vitals-hold' | 'safety-escalation' | 'no-show' | 'rems-form-due' | 'intoxicated' | (string & {});
+  | 'ride-unconfirmed'
+  | 'vitals-hold'
+  | 'safety-escalation'
+  | 'no-show'
+  | 'rems-form-due'
+  | 'intoxicated'
+  | 'needs-rebooking'
+  | (string & {});
 
 export type TaskStatus = 'open' | 'acknowledged' | 'resolved';
 
