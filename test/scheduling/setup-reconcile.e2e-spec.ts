@@ -421,6 +421,7 @@ describe('set-up changes reconcile with bookings (real Postgres, frozen clock)',
         .set(c.sched)
         .send({ startDate: '2027-03-03', endDate: '2027-03-03', reason: 'Flood' })
         .expect(201);
+      expect(await boardFlags(c, '2027-03-03', visit)).toContain('needs-rebooking');
       await http()
         .post(`/v1/appointments/${visit}/reschedule`)
         .set(c.sched)
@@ -464,21 +465,19 @@ describe('set-up changes reconcile with bookings (real Postgres, frozen clock)',
         .expect(201);
       await book(c, c.clinic.chairIds[0], startsAt);
       const force = i % 2 === 1;
-      const [removal, booking] = await Promise.all([
+      const patientId = await seedPatient(ds, c.clinic.id);
+      const remove = () =>
         http()
           .delete(`/v1/clinics/${c.clinic.id}/shifts/${extra.body.id}${force ? '?force=true' : ''}`)
-          .set(c.sched),
+          .set(c.sched);
+      const bookSecond = () =>
         http()
           .post('/v1/appointments')
           .set(c.sched)
-          .send({
-            patientId: await seedPatient(ds, c.clinic.id),
-            clinicId: c.clinic.id,
-            kind: 'iv-infusion',
-            startsAt,
-            chairId: c.clinic.chairIds[1],
-          }),
-      ]);
+          .send({ patientId, clinicId: c.clinic.id, kind: 'iv-infusion', startsAt, chairId: c.clinic.chairIds[1] });
+      // Either request may leave first: both orders of arrival are raced.
+      const [removal, booking] =
+        i % 4 < 2 ? await Promise.all([remove(), bookSecond()]) : (await Promise.all([bookSecond(), remove()])).reverse();
       outcomes.push(`${removal.status}/${booking.status}`);
       expect([200, 409]).toContain(removal.status);
       expect([201, 409]).toContain(booking.status);
@@ -500,5 +499,38 @@ describe('set-up changes reconcile with bookings (real Postgres, frozen clock)',
     }
     // Both orders happen in practice; the assertions above hold for each.
     expect(outcomes).toHaveLength(rounds);
+  });
+
+  it('race: shorter hours (the clinic-wide gate) racing a booking in the hours removed never leave a visit outside the hours unflagged', async () => {
+    const c = await newClinic({ nurses: 2 });
+    const hours = (closes: string) => [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '08:00', closes }));
+    for (let i = 0; i < 8; i++) {
+      const startsAt = at(`2027-03-0${2 + (i % 6)}`, '17:00');
+      await http()
+        .put(`/v1/clinics/${c.clinic.id}/hours`)
+        .set(c.sched)
+        .send({ weekly: hours('20:00') })
+        .expect(200);
+      const patientId = await seedPatient(ds, c.clinic.id);
+      const shorten = () =>
+        http()
+          .put(`/v1/clinics/${c.clinic.id}/hours`)
+          .set(c.sched)
+          .send({ weekly: hours('16:00') });
+      const bookLate = () =>
+        http().post('/v1/appointments').set(c.sched).send({ patientId, clinicId: c.clinic.id, kind: 'iv-infusion', startsAt });
+      const [cut, booking] =
+        i % 2 === 0 ? await Promise.all([shorten(), bookLate()]) : (await Promise.all([bookLate(), shorten()])).reverse();
+      expect([200, 409]).toContain(cut.status);
+      expect([201, 409]).toContain(booking.status);
+      // Exactly one wins: the hours were cut and the booking refused, or the visit booked and the cut refused naming it.
+      expect(cut.status === 200).toBe(booking.status === 409);
+      if (booking.status === 201) {
+        expect(cut.body.conflicts.map((x: { appointmentId: string }) => x.appointmentId)).toEqual([booking.body.id]);
+        await http().post(`/v1/appointments/${booking.body.id}/cancel`).set(c.sched).send({ reason: 'race round over' }).expect(200);
+      } else {
+        expect(booking.body.conflicts[0].reason).toBe('outside-hours');
+      }
+    }
   });
 });
