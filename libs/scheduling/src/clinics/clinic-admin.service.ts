@@ -194,6 +194,8 @@ export class ClinicAdminService {
    * Refused (409, the count and the first 100) while any live visit is still ahead.
    */
   private async refuseZoneChange(em: EntityManager, clinic: Clinic): Promise<void> {
+    // The gate: a booking in flight (which read the old zone) commits first and is counted here.
+    await this.reconciler.lockRemovedTime(em, clinic.id, 'all');
     const rows = await em.query<{ id: string; starts_at: Date; chair_id: string | null; kind: string; total: string }[]>(
       `SELECT id, starts_at, chair_id, kind, count(*) OVER () AS total FROM appointment
        WHERE clinic_id = $1 AND chair_released_at > $2 AND status = ANY($3::text[])
