@@ -77,10 +77,10 @@ export class ChairAdminService {
    * future visit without its chair — deactivating, or dropping the capability a booked kind
    * needs — is a 409 naming each such visit; cancel or move them first, or go ahead with `force`:
    * they are then marked for rebooking, as every set-up change does ({@link CapacityReconciler}).
-   * The chair row is locked
-   * first, so a booking that already inserted a visit on this chair commits before the check and
-   * is seen by it; a booking that read the chair as free before the lock and inserts after this
-   * commits re-reads `active` after its insert and is refused (BookingService.assertChairsActive).
+   * The chair row is locked first, so a booking that already inserted a visit on this chair
+   * commits before the check and is seen by it; a booking that read the chair as free before the
+   * lock and inserts after this commits re-reads `active` after its insert and is refused
+   * (BookingService.assertChairsActive).
    */
   async updateChair(
     actor: SetupActor,
