@@ -98,6 +98,30 @@ describe('set-up changes reconcile with bookings (real Postgres, frozen clock)',
     return forced;
   };
 
+  it('documents the edit and delete routes with response DTOs and their error statuses', async () => {
+    const doc = (await http().get('/docs-json').expect(200)).body as {
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content?: { 'application/json'?: { schema?: { $ref?: string } } } }> }>
+      >;
+    };
+    const ref = (path: string, method: string, status: string) =>
+      doc.paths[path]?.[method]?.responses[status]?.content?.['application/json']?.schema?.$ref;
+    expect(ref('/v1/clinics/{clinicId}/shifts/{shiftId}', 'patch', '200')).toMatch(/ShiftChangeDto$/);
+    expect(ref('/v1/clinics/{clinicId}/shifts/{shiftId}', 'delete', '200')).toMatch(/DeletedShiftDto$/);
+    expect(ref('/v1/clinics/{clinicId}/closures/{closureId}', 'get', '200')).toMatch(/ClosureDto$/);
+    expect(ref('/v1/clinics/{clinicId}/closures/{closureId}', 'patch', '200')).toMatch(/ClosureChangeDto$/);
+    expect(ref('/v1/chairs/{chairId}/blocks/{blockId}', 'patch', '200')).toMatch(/BlockChangeDto$/);
+    expect(ref('/v1/clinics/{clinicId}/hours', 'put', '200')).toMatch(/HoursChangeDto$/);
+    for (const [path, method] of [
+      ['/v1/clinics/{clinicId}/shifts/{shiftId}', 'delete'],
+      ['/v1/clinics/{clinicId}/closures', 'post'],
+      ['/v1/chairs/{chairId}/blocks', 'post'],
+    ]) {
+      expect(Object.keys(doc.paths[path][method].responses)).toEqual(expect.arrayContaining(['404', '409']));
+    }
+  });
+
   describe('edit and delete routes', () => {
     it('shifts: PATCH, GET one, DELETE; audited; tenant scope 404, nurses 403', async () => {
       const c = await newClinic();
