@@ -49,11 +49,41 @@ export function fitBookedVisits(capacity: ClinicCapacity, visits: readonly Booke
   );
   // Stored times are whole minutes on the grid they were booked on; a one-minute grid accepts
   // them even when the clinic's slot length changed since.
-  const placed: ClinicCapacity = { ...capacity, slotMinutes: 1, bookings: [...capacity.bookings] };
+  const placed: ClinicCapacity = { ...capacity, slotMinutes: 1, bookings: [] };
+  // The fixed and placed bookings by start, so each check reads only those near its chair time:
+  // a re-check of months of visits (new opening hours) stays near-linear instead of quadratic.
+  const byStart = [...capacity.bookings].sort((a, b) => a.start - b.start);
+  let longest = Math.max(
+    0,
+    ...byStart.map((o) => o.chairReleasedAt - o.start),
+    ...visits.map((o) => o.booking.chairReleasedAt - o.booking.start),
+  );
+  const firstFrom = (t: number): number => {
+    let lo = 0;
+    let hi = byStart.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byStart[mid].start < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   const fit: VisitFit = { displaced: [], reassigned: [] };
   for (const v of ordered) {
     const b = v.booking;
-    const check = checkStart(placed, storedSpec(v), b.start, b.start, v.needsChair && b.chairId !== null ? b.chairId : undefined);
+    // Every rule reads only rows overlapping the visit's chair time ({@link startCheckWindow}).
+    const near = (i: { start: number; end: number }) => i.start < b.chairReleasedAt && b.start < i.end;
+    const bookings: ActiveBooking[] = [];
+    for (let i = firstFrom(b.start - longest); i < byStart.length && byStart[i].start < b.chairReleasedAt; i++) {
+      if (b.start < byStart[i].chairReleasedAt) bookings.push(byStart[i]);
+    }
+    const local: ClinicCapacity = {
+      ...placed,
+      bookings,
+      shifts: capacity.shifts.filter(near),
+      chairBlocks: capacity.chairBlocks.filter(near),
+    };
+    const check = checkStart(local, storedSpec(v), b.start, b.start, v.needsChair && b.chairId !== null ? b.chairId : undefined);
     if (!check.ok) {
       if (!v.alreadyDisplaced) fit.displaced.push({ id: b.id, reason: check.reason });
       continue;
@@ -63,7 +93,8 @@ export function fitBookedVisits(capacity: ClinicCapacity, visits: readonly Booke
       clinicianShiftId = check.clinicianShiftIds[0];
       fit.reassigned.push({ id: b.id, clinicianShiftId });
     }
-    placed.bookings.push({ ...b, clinicianShiftId });
+    byStart.splice(firstFrom(b.start), 0, { ...b, clinicianShiftId });
+    longest = Math.max(longest, b.chairReleasedAt - b.start);
   }
   return fit;
 }
