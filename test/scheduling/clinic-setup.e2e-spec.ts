@@ -92,7 +92,7 @@ describe('clinic set-up (real Postgres, frozen clock)', () => {
       const refused = await http().patch(`/v1/chairs/${chairId}`).set(sched).send({ active: false });
       expect(refused.status).toBe(409);
       expect(refused.headers['content-type']).toMatch(/problem\+json/);
-      expect(refused.body.conflicts).toEqual([{ appointmentId: visit, startsAt, kind: 'iv-infusion', reason: 'chair-inactive' }]);
+      expect(refused.body.conflicts).toEqual([{ appointmentId: visit, startsAt, chairId, kind: 'iv-infusion', reason: 'chair-inactive' }]);
       const dropCapability = await http()
         .patch(`/v1/chairs/${chairId}`)
         .set(sched)

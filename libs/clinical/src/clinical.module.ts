@@ -5,6 +5,7 @@ import { ScreeningService } from './screening/screening.service';
 import { ScreeningGateModule } from './screening/screening-gate.module';
 import { AssessmentService } from './assessments/assessment.service';
 import { TaskService } from './tasks/task.service';
+import { RebookingTaskListener } from './tasks/rebooking-task.listener';
 import { DayOfService } from './day-of/day-of.service';
 import { VitalsService } from './day-of/vitals.service';
 import { PatientSearchService } from './patients/patient-search.service';
@@ -30,6 +31,7 @@ import { OutcomeReportService } from './reports/outcome-report.service';
     TaskService,
     DayOfService,
     VitalsService,
+    RebookingTaskListener,
   ],
   exports: [
     PatientService,

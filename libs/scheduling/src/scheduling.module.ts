@@ -7,6 +7,10 @@ import { ClinicCapacityService } from './capacity/clinic-capacity.service';
 import { ChairAdminService } from './clinics/chair-admin.service';
 import { ClinicAdminService } from './clinics/clinic-admin.service';
 import { AppointmentService } from './appointments/appointment.service';
+import { CapacityReconciler } from './clinics/capacity-reconciler.service';
+import { ClosureAdminService } from './clinics/closure-admin.service';
+import { ShiftAdminService } from './clinics/shift-admin.service';
+import { RebookingFlagListener } from './clinics/rebooking-flag.listener';
 
 /**
  * Clinics, capacity and the one booking path. AppointmentEvents and RescheduleGuards are
@@ -23,6 +27,10 @@ import { AppointmentService } from './appointments/appointment.service';
     ChairAdminService,
     ClinicCapacityService,
     AppointmentService,
+    CapacityReconciler,
+    ClosureAdminService,
+    ShiftAdminService,
+    RebookingFlagListener,
   ],
   exports: [
     AppointmentEvents,
@@ -33,6 +41,9 @@ import { AppointmentService } from './appointments/appointment.service';
     ChairAdminService,
     ClinicCapacityService,
     AppointmentService,
+    CapacityReconciler,
+    ClosureAdminService,
+    ShiftAdminService,
   ],
 })
 export class SchedulingModule {}

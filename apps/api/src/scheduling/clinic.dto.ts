@@ -10,6 +10,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -188,6 +189,14 @@ export class CreateShiftDto {
   @IsString()
   @MaxLength(200)
   name?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The staff user on the shift: a user of this clinic with the same role; one person cannot hold overlapping shifts (409)',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'userId must be a UUID' })
+  userId?: string;
 }
 
 export class AvailabilityQueryDto {

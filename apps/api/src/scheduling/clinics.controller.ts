@@ -1,24 +1,24 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ForceQueryDto, HoursChangeDto } from './setup.dto';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
 import { ChairAdminService, ClinicAdminService } from '@chairtime/scheduling';
-import {
-  CreateChairDto,
-  CreateClinicDto,
-  CreateClosureDto,
-  CreateShiftDto,
-  PageQueryDto,
-  ListShiftsQueryDto,
-  ReplaceHoursDto,
-  UpdateClinicDto,
-} from './clinic.dto';
+import { CreateChairDto, CreateClinicDto, PageQueryDto, ReplaceHoursDto, UpdateClinicDto } from './clinic.dto';
 
 const DEFAULT_LIMIT = 50;
 
 /**
  * Clinic set-up. Access (documented in OpenAPI): admins create clinics and change their settings;
- * schedulers (and admins) manage hours, closures, chairs and shifts of their clinics; nurses and
- * clinicians of the clinic read. Another tenant's clinic is 404. Every change is audited.
+ * schedulers (and admins) manage hours and chairs of their clinics (closures and shifts:
+ * {@link ClinicSetupController}); nurses and clinicians of the clinic read. Another tenant's clinic is 404. Every change is audited.
  */
 @ApiTags('clinics')
 @Controller('v1/clinics')
@@ -48,8 +48,14 @@ export class ClinicsController {
 
   @Patch(':clinicId')
   @Roles(Role.Admin)
-  @ApiOperation({ summary: 'Change name, zone or settings (admin); settings are merged over the current ones' })
+  @ApiOperation({
+    summary: 'Change name, zone or settings (admin); settings are merged over the current ones',
+    description:
+      'Changing the time zone while live visits are still ahead is a 409 whose `conflicts` name them (the first 100; the count is ' +
+      'in `detail`): their local dates and wall times would move under the clinic’s rules.',
+  })
   @ApiOkResponse({ description: '{id, name, timezone, settings}' })
+  @ApiConflictResponse({ description: 'Time zone change with future visits booked' })
   update(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -61,16 +67,24 @@ export class ClinicsController {
 
   @Put(':clinicId/hours')
   @Roles(Role.Scheduler)
-  @ApiOperation({ summary: 'Replace the weekly opening intervals' })
-  @ApiOkResponse({ description: '{weekly: [{weekday, opens, closes}]}' })
+  @ApiOperation({
+    summary: 'Replace the weekly opening intervals',
+    description:
+      'Hours that close time the old ones opened re-check every future visit: those now outside the hours are a 409 naming ' +
+      'them in `conflicts`, unless `?force=true` (they are then flagged and tasked `needs-rebooking`, listed in `displaced`).',
+  })
+  @ApiOkResponse({ type: HoursChangeDto })
   @ApiBadRequestResponse({ description: 'closes ≤ opens, overlapping intervals on a weekday, weekday outside 1–7' })
+  @ApiConflictResponse({ description: 'Booked visits would fall outside the new hours' })
+  @ApiNotFoundResponse()
   replaceHours(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
     @Param('clinicId', ParseUUIDPipe) clinicId: string,
     @Body() dto: ReplaceHoursDto,
+    @Query() q: ForceQueryDto,
   ) {
-    return this.clinics.replaceHours({ principal, requestId }, clinicId, dto.weekly);
+    return this.clinics.replaceHours({ principal, requestId }, clinicId, dto.weekly, q.force === 'true');
   }
 
   @Get(':clinicId/hours')
@@ -78,25 +92,6 @@ export class ClinicsController {
   @ApiOkResponse({ description: '{weekly: [{weekday, opens, closes}]}' })
   hours(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string) {
     return this.clinics.getHours(p, clinicId);
-  }
-
-  @Post(':clinicId/closures')
-  @Roles(Role.Scheduler)
-  @ApiCreatedResponse({ description: '{id, clinicId, startDate, endDate, reason}' })
-  addClosure(
-    @CurrentPrincipal() principal: Principal,
-    @RequestId() requestId: string | null,
-    @Param('clinicId', ParseUUIDPipe) clinicId: string,
-    @Body() dto: CreateClosureDto,
-  ) {
-    return this.clinics.addClosure({ principal, requestId }, clinicId, dto);
-  }
-
-  @Get(':clinicId/closures')
-  @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: '{items: [...], nextCursor}' })
-  closures(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: PageQueryDto) {
-    return this.clinics.listClosures(p, clinicId, q.limit ?? DEFAULT_LIMIT, q.cursor);
   }
 
   @Post(':clinicId/chairs')
@@ -116,27 +111,5 @@ export class ClinicsController {
   @ApiOkResponse({ description: '{items: [{id, name, capabilities, active}], nextCursor}' })
   chairs(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: PageQueryDto) {
     return this.chairAdmin.listChairs(p, clinicId, q.limit ?? DEFAULT_LIMIT, q.cursor);
-  }
-
-  @Post(':clinicId/shifts')
-  @Roles(Role.Scheduler)
-  @ApiCreatedResponse({ description: '{id, clinicId, role, startsAt, endsAt, name}' })
-  addShift(
-    @CurrentPrincipal() principal: Principal,
-    @RequestId() requestId: string | null,
-    @Param('clinicId', ParseUUIDPipe) clinicId: string,
-    @Body() dto: CreateShiftDto,
-  ) {
-    return this.clinics.addShift({ principal, requestId }, clinicId, dto);
-  }
-
-  @Get(':clinicId/shifts')
-  @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({
-    description: '{items: [{id, clinicId, role, startsAt, endsAt, name}], nextCursor}; from/to keep shifts overlapping those local dates',
-  })
-  @ApiBadRequestResponse({ description: 'Bad dates, to before from, unknown role' })
-  shifts(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: ListShiftsQueryDto) {
-    return this.clinics.listShifts(p, clinicId, { ...q, limit: q.limit ?? DEFAULT_LIMIT });
   }
 }

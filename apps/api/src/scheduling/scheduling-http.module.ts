@@ -3,6 +3,7 @@ import { SchedulingModule } from '@chairtime/scheduling';
 import { IdempotencyService } from '@chairtime/courses';
 import { ClinicsController } from './clinics.controller';
 import { ChairsController } from './chairs.controller';
+import { ClinicSetupController } from './clinic-setup.controller';
 import { ClinicCapacityController } from './clinic-capacity.controller';
 import { AppointmentsController } from './appointments.controller';
 
@@ -11,6 +12,6 @@ import { AppointmentsController } from './appointments.controller';
   imports: [SchedulingModule],
   // Stateless (the keys live in Postgres); provided here because CoursesModule does not export it.
   providers: [IdempotencyService],
-  controllers: [ClinicsController, ChairsController, ClinicCapacityController, AppointmentsController],
+  controllers: [ClinicsController, ClinicSetupController, ChairsController, ClinicCapacityController, AppointmentsController],
 })
 export class SchedulingHttpModule {}

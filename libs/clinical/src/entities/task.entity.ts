@@ -11,6 +11,7 @@ export type TaskKind =
   | 'rems-form-due'
   | 'intoxicated'
   | 'screening-review'
+  | 'needs-rebooking'
   | (string & {});
 
 export type TaskStatus = 'open' | 'acknowledged' | 'resolved';

@@ -6,3 +6,5 @@ export type { Interval } from './interval-set';
 export { capacitySummary, utilizationByHour } from './capacity-summary';
 export type { HourUtilization } from './capacity-summary';
 export * from './setup-spans';
+export { fitBookedVisits } from './visit-fit';
+export type { BookedVisit, DisplacedVisit, ReassignedVisit, VisitFit } from './visit-fit';

@@ -15,7 +15,9 @@ export type AppointmentChangeType =
   | 'checked-in'
   | 'started'
   | 'discharged'
-  | 'vitals-hold';
+  | 'vitals-hold'
+  /** A set-up change left the visit without capacity; it stays booked until moved or cancelled. */
+  | 'needs-rebooking';
 
 export interface AppointmentChange {
   type: AppointmentChangeType;

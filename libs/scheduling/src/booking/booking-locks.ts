@@ -15,3 +15,11 @@ export function lockKeysFor(clinicId: string, windows: Interval[]): string[] {
   }
   return [...keys];
 }
+
+/**
+ * The clinic's set-up gate. Every booking passes it in shared mode (bookings never wait for each
+ * other on it); a set-up change that removes capacity over more clinic time than its buckets can
+ * cheaply name (a long closure, new opening hours) closes it exclusively instead, so no booking of
+ * the clinic runs between its capacity check and its commit ({@link lockRemovedTime}).
+ */
+export const setupGateKey = (clinicId: string): string => `clinic-setup:${clinicId}`;

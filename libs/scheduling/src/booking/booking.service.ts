@@ -18,7 +18,7 @@ import { CapacityLoader, loadVisitKind, tstzrange, visitKindSpec } from '../capa
 import { AppointmentChange, AppointmentEvents } from './appointment-events';
 import { BookingConflict, BookOptions, ConflictReason, VisitRequest } from './booking.types';
 import { RescheduleGuards } from './reschedule-guards';
-import { lockKeysFor } from './booking-locks';
+import { lockKeysFor, setupGateKey } from './booking-locks';
 
 /** Which exclusion constraint names which conflict. */
 const CONSTRAINT_CONFLICT: Record<string, ConflictReason> = {
@@ -227,12 +227,14 @@ export class BookingService {
    * So the advisory locks are taken on the 30-minute buckets of clinic time each window touches
    * ({@link lockKeysFor}): overlapping windows share a bucket and serialize, so the
    * check-then-insert below cannot race (two transactions each seeing the last nurse free), while
-   * bookings of other hours of the same day go on at once. Freeing capacity (a visit moved away or
+   * bookings of other hours of the same day go on at once. The clinic's set-up gate is passed in
+   * shared mode first ({@link setupGateKey}): a set-up change removing capacity takes these same
+   * buckets, or the gate when its time is too long to name bucket by bucket. Freeing capacity (a visit moved away or
    * cancelled) breaks no rule, so the time a visit leaves is not locked. The exclusion constraints
    * remain the final guard for chairs, patients and clinicians, whatever path wrote the row.
    */
   private async lockSweepLoad(em: EntityManager, clinic: Clinic, windows: Interval[], exclude: string[]): Promise<ClinicCapacity> {
-    await lockKeys(em, lockKeysFor(clinic.id, windows));
+    await lockKeys(em, lockKeysFor(clinic.id, windows), [setupGateKey(clinic.id)]);
     const capacity = await this.capacity.loadRanges(em, clinic, windows, { excludeAppointmentIds: exclude });
     // The load already leaves expired holds out; the sweep (only when it saw some) takes their rows
     // out of the exclusion constraints' way.

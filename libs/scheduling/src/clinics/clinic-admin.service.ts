@@ -1,22 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import {
-  addDays,
-  closureSpanError,
+  ACTIVE_STATUSES,
+  CLOCK,
+  Clock,
   DomainError,
   isSchedulingDate,
   isValidZone,
-  parseClinicTime,
   resolveLocalTime,
   schedulingYearsMessage,
-  shiftSpanError,
 } from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
 import { assertClinicScope, Principal } from '@chairtime/identity';
 import { AuditService } from '@chairtime/audit';
-import { Closure, Clinic, ClinicSettings, DEFAULT_CLINIC_SETTINGS, OpeningHours, StaffShift } from '../entities';
-import { decodeCursor, Page, toPage } from '../paging';
+import { Clinic, ClinicSettings, DEFAULT_CLINIC_SETTINGS, OpeningHours } from '../entities';
 import { FieldError, mergeClinicSettings } from './clinic-settings';
+import { CapacityReconciler, SetupConflict } from './capacity-reconciler.service';
 import { recordSetupChange, SetupActor } from './setup-audit';
 
 export interface ClinicView {
@@ -30,31 +29,13 @@ export interface WeeklyInterval {
   opens: string;
   closes: string;
 }
-export interface ShiftView {
-  id: string;
-  clinicId: string;
-  role: 'nurse' | 'clinician';
-  startsAt: string;
-  endsAt: string;
-  name: string | null;
-}
-
-/** Filters of the shift list; dates are clinic-local `YYYY-MM-DD`. */
-export interface ShiftListQuery {
-  limit: number;
-  cursor?: string;
-  from?: string;
-  to?: string;
-  role?: 'nurse' | 'clinician';
-}
-
 const minuteOf = (t: string): number => (t === '24:00' ? 1440 : Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5)));
 const invalid = (errors: FieldError[]): never => {
   throw new DomainError('validation', errors[0].message, { errors });
 };
 
 /** The instant of local midnight starting `date`; a date that is not on the calendar is a 400 naming `path`. */
-function localMidnight(date: string, zone: string, path: string): number {
+export function localMidnight(date: string, zone: string, path: string): number {
   if (!isSchedulingDate(date)) return invalid([{ path, message: schedulingYearsMessage(path) }]);
   try {
     return resolveLocalTime(date, '00:00', zone).instant;
@@ -64,14 +45,6 @@ function localMidnight(date: string, zone: string, path: string): number {
 }
 
 export const toClinicView = (c: Clinic): ClinicView => ({ id: c.id, name: c.name, timezone: c.timezone, settings: c.settings });
-const toShiftView = (s: StaffShift): ShiftView => ({
-  id: s.id,
-  clinicId: s.clinicId,
-  role: s.role,
-  startsAt: s.startsAt.toISOString(),
-  endsAt: s.endsAt.toISOString(),
-  name: s.name,
-});
 
 /** Loads a clinic inside the caller's scope; 404 for a missing or another tenant's clinic. */
 export async function loadScopedClinic(em: EntityManager, principal: Principal, clinicId: string): Promise<Clinic> {
@@ -81,9 +54,24 @@ export async function loadScopedClinic(em: EntityManager, principal: Principal, 
   return clinic;
 }
 
+/** Which minutes of each weekday (index 1–7) `weekly` opens. */
+function openMinutes(weekly: WeeklyInterval[]): boolean[][] {
+  const days = Array.from({ length: 8 }, () => new Array<boolean>(1440).fill(false));
+  for (const w of weekly) for (let m = minuteOf(w.opens); m < minuteOf(w.closes); m++) days[w.weekday][m] = true;
+  return days;
+}
+
+/** Whether `next` leaves closed some minute of a weekday that `previous` opened. */
+export function hoursShortened(previous: WeeklyInterval[], next: WeeklyInterval[]): boolean {
+  const was = openMinutes(previous);
+  const now = openMinutes(next);
+  return was.some((day, d) => day.some((open, m) => open && !now[d][m]));
+}
+
 /**
- * Clinic set-up: the clinic and its settings, weekly hours, closures and staff shifts (chairs and
- * blocks: {@link ChairAdminService}). Role checks are on the routes; tenant scope is enforced here
+ * Clinic set-up: the clinic and its settings and weekly hours (closures:
+ * {@link ClosureAdminService}, shifts: {@link ShiftAdminService}, chairs and blocks:
+ * {@link ChairAdminService}). Role checks are on the routes; tenant scope is enforced here
  * (404 outside). Every change writes its audit row in its own transaction.
  */
 @Injectable()
@@ -91,6 +79,8 @@ export class ClinicAdminService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly reconciler: CapacityReconciler,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async create(actor: SetupActor, input: { name: string; timezone: string; settings?: Record<string, unknown> }): Promise<ClinicView> {
@@ -125,6 +115,7 @@ export class ClinicAdminService {
       const merged = mergeClinicSettings(clinic.settings, input.settings);
       errors.push(...merged.errors);
       if (errors.length > 0) invalid(errors);
+      if (input.timezone !== undefined && input.timezone !== clinic.timezone) await this.refuseZoneChange(em, clinic);
       if (input.name !== undefined) clinic.name = input.name.trim();
       if (input.timezone !== undefined) clinic.timezone = input.timezone;
       clinic.settings = merged.settings;
@@ -144,8 +135,19 @@ export class ClinicAdminService {
     });
   }
 
-  /** Replaces the whole weekly schedule; intervals of one weekday must not overlap. */
-  async replaceHours(actor: SetupActor, clinicId: string, weekly: WeeklyInterval[]): Promise<{ weekly: WeeklyInterval[] }> {
+  /**
+   * Replaces the whole weekly schedule; intervals of one weekday must not overlap. Hours that
+   * close any minute the old ones opened may leave booked visits outside them: the clinic's
+   * set-up gate is taken (no booking of the clinic runs meanwhile), the future visits re-checked
+   * after the write, and those outside the new hours are a 409 — or, with `force`, marked for
+   * rebooking ({@link CapacityReconciler}).
+   */
+  async replaceHours(
+    actor: SetupActor,
+    clinicId: string,
+    weekly: WeeklyInterval[],
+    force = false,
+  ): Promise<{ weekly: WeeklyInterval[]; displaced: SetupConflict[] }> {
     const errors: FieldError[] = [];
     weekly.forEach((w, i) => {
       if (!Number.isInteger(w.weekday) || w.weekday < 1 || w.weekday > 7)
@@ -162,17 +164,21 @@ export class ClinicAdminService {
     );
     if (errors.length > 0) invalid(errors);
     return inTransaction(this.dataSource, async (em) => {
-      await loadScopedClinic(em, actor.principal, clinicId);
+      const clinic = await loadScopedClinic(em, actor.principal, clinicId);
+      const previous = await em.getRepository(OpeningHours).find({ where: { clinicId } });
+      const shortened = hoursShortened(previous, weekly);
+      if (shortened) await this.reconciler.lockRemovedTime(em, clinicId, 'all');
       await em.getRepository(OpeningHours).delete({ clinicId });
       if (weekly.length > 0) await em.getRepository(OpeningHours).insert(weekly.map((w) => ({ clinicId, ...w })));
+      const displaced = shortened ? await this.reconciler.reconcile(em, clinic, 'all', force) : [];
       await recordSetupChange(this.audit, em, actor, {
         action: 'clinic.hours.replace',
         resourceType: 'opening-hours',
         resourceId: clinicId,
         clinicId,
-        detail: `${weekly.length} intervals`,
+        detail: `${weekly.length} intervals${displaced.length > 0 ? `;displaced=${displaced.length}` : ''}`,
       });
-      return { weekly: this.sortHours(weekly) };
+      return { weekly: this.sortHours(weekly), displaced };
     });
   }
 
@@ -182,73 +188,32 @@ export class ClinicAdminService {
     return { weekly: this.sortHours(rows.map((r) => ({ weekday: r.weekday, opens: r.opens, closes: r.closes }))) };
   }
 
-  async addClosure(actor: SetupActor, clinicId: string, input: { startDate: string; endDate: string; reason: string }) {
-    const spanError = closureSpanError(input.startDate, input.endDate);
-    if (spanError) invalid([spanError]);
-    return inTransaction(this.dataSource, async (em) => {
-      await loadScopedClinic(em, actor.principal, clinicId);
-      const c = await em.getRepository(Closure).save({ clinicId, ...input });
-      await recordSetupChange(this.audit, em, actor, { action: 'closure.create', resourceType: 'closure', resourceId: c.id, clinicId });
-      return { id: c.id, clinicId, startDate: c.startDate, endDate: c.endDate, reason: c.reason };
-    });
-  }
-
-  async listClosures(principal: Principal, clinicId: string, limit: number, cursor?: string) {
-    await loadScopedClinic(this.dataSource.manager, principal, clinicId);
-    const after = decodeCursor(cursor);
-    const qb = this.dataSource.getRepository(Closure).createQueryBuilder('c').where('c.clinic_id = :clinicId', { clinicId });
-    if (after) qb.andWhere('(c.start_date, c.id) > (:k::date, :id)', { k: after.sortKey, id: after.id });
-    const rows = await qb
-      .orderBy('c.start_date')
-      .addOrderBy('c.id')
-      .take(limit + 1)
-      .getMany();
-    return toPage(
-      rows,
-      limit,
-      (c) => [c.startDate, c.id],
-      (c) => ({ id: c.id, clinicId, startDate: c.startDate, endDate: c.endDate, reason: c.reason }),
-    );
-  }
-
-  async addShift(
-    actor: SetupActor,
-    clinicId: string,
-    input: { role: 'nurse' | 'clinician'; startsAt: string; endsAt: string; name?: string },
-  ) {
-    return inTransaction(this.dataSource, async (em) => {
-      const clinic = await loadScopedClinic(em, actor.principal, clinicId);
-      // Bare wall times are the clinic's (API.md): a night shift entered as 19:00–07:00 local.
-      const startsAt = parseClinicTime(input.startsAt, clinic.timezone, 'startsAt');
-      const endsAt = parseClinicTime(input.endsAt, clinic.timezone, 'endsAt');
-      const spanError = shiftSpanError(startsAt.getTime(), endsAt.getTime());
-      if (spanError) invalid([spanError]);
-      const s = await em.getRepository(StaffShift).save({ clinicId, role: input.role, startsAt, endsAt, name: input.name ?? null });
-      await recordSetupChange(this.audit, em, actor, { action: 'shift.create', resourceType: 'staff-shift', resourceId: s.id, clinicId });
-      return toShiftView(s);
-    });
-  }
-
   /**
-   * Shifts by start time; with `from` / `to` (clinic-local dates, inclusive) only those
-   * overlapping that span — an overnight shift shows on both dates; with `role` only that role.
+   * A clinic's zone gives every booked visit its local date and wall time (hours, closures, the
+   * grid): changing it under future visits would silently move them against the clinic's rules.
+   * Refused (409, the count and the first 100) while any live visit is still ahead.
    */
-  async listShifts(principal: Principal, clinicId: string, q: ShiftListQuery): Promise<Page<ShiftView>> {
-    const clinic = await loadScopedClinic(this.dataSource.manager, principal, clinicId);
-    if (q.from !== undefined && q.to !== undefined && q.to < q.from) invalid([{ path: 'to', message: 'to must not be before from' }]);
-    const { limit, cursor } = q;
-    const after = decodeCursor(cursor);
-    const qb = this.dataSource.getRepository(StaffShift).createQueryBuilder('s').where('s.clinic_id = :clinicId', { clinicId });
-    if (q.from !== undefined) qb.andWhere('s.ends_at > :fromAt', { fromAt: new Date(localMidnight(q.from, clinic.timezone, 'from')) });
-    if (q.to !== undefined) qb.andWhere('s.starts_at < :toAt', { toAt: new Date(localMidnight(addDays(q.to, 1), clinic.timezone, 'to')) });
-    if (q.role !== undefined) qb.andWhere('s.role = :role', { role: q.role });
-    if (after) qb.andWhere('(s.starts_at, s.id) > (:k::timestamptz, :id)', { k: after.sortKey, id: after.id });
-    const rows = await qb
-      .orderBy('s.starts_at')
-      .addOrderBy('s.id')
-      .take(limit + 1)
-      .getMany();
-    return toPage(rows, limit, (s) => [s.startsAt.toISOString(), s.id], toShiftView);
+  private async refuseZoneChange(em: EntityManager, clinic: Clinic): Promise<void> {
+    // The gate: a booking in flight (which read the old zone) commits first and is counted here.
+    await this.reconciler.lockRemovedTime(em, clinic.id, 'all');
+    const rows = await em.query<{ id: string; starts_at: Date; chair_id: string | null; kind: string; total: string }[]>(
+      `SELECT id, starts_at, chair_id, kind, count(*) OVER () AS total FROM appointment
+       WHERE clinic_id = $1 AND chair_released_at > $2 AND status = ANY($3::text[])
+         AND NOT (status = 'held' AND hold_expires_at <= $2)
+       ORDER BY starts_at, id LIMIT 100`,
+      [clinic.id, new Date(this.clock.now()), [...ACTIVE_STATUSES]],
+    );
+    if (rows.length === 0) return;
+    throw new DomainError('conflict', `The clinic has ${rows[0].total} future visit(s); its time zone cannot change under them`, {
+      errors: [{ path: 'timezone', message: 'cannot change while future visits are booked' }],
+      conflicts: rows.map((r) => ({
+        appointmentId: r.id,
+        startsAt: r.starts_at.toISOString(),
+        chairId: r.chair_id,
+        kind: r.kind,
+        reason: 'timezone-change',
+      })),
+    });
   }
 
   private sortHours(weekly: WeeklyInterval[]): WeeklyInterval[] {

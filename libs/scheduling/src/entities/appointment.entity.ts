@@ -106,7 +106,8 @@ export class Appointment {
   @Column({ type: 'uuid', nullable: true })
   clinicianShiftId!: string | null;
 
-  @ManyToOne(() => StaffShift)
+  // SET NULL: a future shift deleted with a consult on it leaves the consult needing rebooking.
+  @ManyToOne(() => StaffShift, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'clinician_shift_id' })
   clinicianShift?: StaffShift;
 

@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Exclusion, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Clinic } from './clinic.entity';
 
 export type ShiftRole = 'nurse' | 'clinician';
@@ -14,6 +14,12 @@ export type ShiftRole = 'nurse' | 'clinician';
 @Index('staff_shift_clinic_time_idx', { synchronize: false })
 @Check('staff_shift_role', "role IN ('nurse', 'clinician')")
 @Check('staff_shift_range', "ends_at > starts_at AND ends_at - starts_at <= interval '24 hours'")
+// One person cannot be on two shifts at once, whatever path wrote them (a nurse entered twice
+// would count twice towards the nurse ratio).
+@Exclusion(
+  'staff_shift_user_no_overlap',
+  "USING gist (user_id WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) WHERE (user_id IS NOT NULL)",
+)
 export class StaffShift {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -37,6 +43,15 @@ export class StaffShift {
   /** Staff display name (not patient data). */
   @Column({ type: 'text', nullable: true })
   name!: string | null;
+
+  /** The staff user on this shift (a user of the clinic with the shift's role), when named. */
+  @Column({ type: 'uuid', nullable: true })
+  userId!: string | null;
+
+  // By name: identity's entities import this library's, so a class reference would be circular.
+  @ManyToOne('AppUser', { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'user_id' })
+  user?: { id: string };
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
