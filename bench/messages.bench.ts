@@ -205,9 +205,10 @@ async function dueMessages(
   spreadMs: number,
 ): Promise<{ ids: string[] }> {
   const rows = await ds.query<{ id: string; send_at: Date }[]>(
-    `INSERT INTO message (clinic_id, patient_id, appointment_id, kind, channel, anchor, "offset", planned_at, send_at, status, appointment_version)
+    `INSERT INTO message (clinic_id, patient_id, appointment_id, kind, channel, anchor, "offset", planned_at, send_at, status, appointment_version,
+       not_after)
      SELECT $1, $2, $3, 'reminder', 'sms', 'start', '-PT' || g || 'S', now() + ($7 + g) * interval '1 ms',
-            now() + $5 * interval '1 ms' + (g - 1) * ($6 / $4::float) * interval '1 ms', 'scheduled', 1
+            now() + $5 * interval '1 ms' + (g - 1) * ($6 / $4::float) * interval '1 ms', 'scheduled', 1, now() + interval '1 day'
      FROM generate_series(1, $4) g RETURNING id, send_at`,
     // Planned times (hence ledger keys) never repeat: each call starts after the previous one's.
     [clinicId, visit.patientId, visit.id, count, LEAD_MS, spreadMs, planned],

@@ -83,8 +83,8 @@ describe('patient chart (e2e)', () => {
 
     // The day-after check-in the patient answered through their message's link (written as the action does).
     const [msg] = await ds.query(
-      `INSERT INTO message (clinic_id, patient_id, appointment_id, kind, channel, anchor, "offset", planned_at, send_at, status, sent_at)
-       VALUES ($1, $2, $3, 'next-day-check-in', 'sms', 'chair-release', 'P1D', $4, $4, 'sent', $4) RETURNING id`,
+      `INSERT INTO message (clinic_id, patient_id, appointment_id, kind, channel, anchor, "offset", planned_at, send_at, not_after, status, sent_at)
+       VALUES ($1, $2, $3, 'next-day-check-in', 'sms', 'chair-release', 'P1D', $4, $4, $4::timestamptz + interval '1 day', 'sent', $4) RETURNING id`,
       [clinicId, patient.id, first.id, new Date(NOW + 24 * 60 * MIN)],
     );
     await ds.query(

@@ -47,8 +47,9 @@ describe('send-message: the jobs active at once share one load and one claim', (
   /** `count` due reminders of the visit, each with its own planned time (so its own ledger key). */
   async function messages(v: { patientId: string; appointmentId: string }, count: number): Promise<string[]> {
     const rows = await ds.query<{ id: string }[]>(
-      `INSERT INTO message (clinic_id, patient_id, appointment_id, kind, channel, anchor, "offset", planned_at, send_at, status, appointment_version)
-       SELECT $1, $2, $3, 'reminder', 'sms', 'start', '-PT' || g || 'S', now() - g * interval '1 s', now() - interval '1 s', 'scheduled', 1
+      `INSERT INTO message (clinic_id, patient_id, appointment_id, kind, channel, anchor, "offset", planned_at, send_at, status, appointment_version, not_after)
+       SELECT $1, $2, $3, 'reminder', 'sms', 'start', '-PT' || g || 'S', now() - g * interval '1 s', now() - interval '1 s', 'scheduled', 1,
+              (SELECT starts_at FROM appointment WHERE id = $3)
        FROM generate_series(1, $4) g RETURNING id`,
       [clinicId, v.patientId, v.appointmentId, count],
     );

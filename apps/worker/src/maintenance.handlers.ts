@@ -1,6 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { CLOCK, Clock } from '@chairtime/domain';
 import { JobHandler, JobName, OutboxEntry, QueueName } from '@chairtime/jobs';
+import { sendJobsStillDue } from '@chairtime/messaging';
 import { OutboxRelayService } from './outbox-relay.service';
 
 const PAGE = 1000;
@@ -8,7 +10,8 @@ const PAGE = 1000;
 /**
  * Rebuilds Redis from Postgres: every outbox job that was relayed but whose handler has not
  * finished must exist in its queue; any that does not (Redis restarted without persistence,
- * flushed, or evicted) is added again with its original id and run time.
+ * flushed, or evicted) is added again with its original id and run time — except a send whose
+ * message has ended or is past its not-after, whose row is closed instead ({@link sendJobsStillDue}).
  */
 @Injectable()
 export class ReconcileHandler implements JobHandler<JobName.Reconcile> {
@@ -18,6 +21,7 @@ export class ReconcileHandler implements JobHandler<JobName.Reconcile> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly relay: OutboxRelayService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async handle(): Promise<void> {
@@ -38,7 +42,7 @@ export class ReconcileHandler implements JobHandler<JobName.Reconcile> {
         .getMany();
       if (rows.length === 0) return restored;
       after = rows[rows.length - 1].id;
-      const missing = await this.missingFromRedis(rows);
+      const missing = await sendJobsStillDue(this.dataSource, await this.missingFromRedis(rows), this.clock.now());
       if (missing.length) {
         await this.relay.push(missing);
         restored += missing.length;

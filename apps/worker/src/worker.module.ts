@@ -14,10 +14,18 @@ import { PurgeOutboxHandler, ReconcileHandler } from './maintenance.handlers';
 import { ExpireHoldHandler } from '@chairtime/courses';
 import { SchedulingModule } from '@chairtime/scheduling';
 import { AuditModule, PurgeAuditHandler } from '@chairtime/audit';
-import { MessagingModule, PlanMessagesHandler, RideCheckHandler, SendMessageHandler } from '@chairtime/messaging';
+import { ExpireMessagesHandler, MessagingModule, PlanMessagesHandler, RideCheckHandler, SendMessageHandler } from '@chairtime/messaging';
 import { ExpireWaitlistOfferHandler, OfferFreedTimeHandler, WaitlistModule } from '@chairtime/waitlist';
 
-const HANDLERS = [ReconcileHandler, PurgeOutboxHandler, ExpireHoldHandler, PurgeAuditHandler, SendMessageHandler, RideCheckHandler];
+const HANDLERS = [
+  ReconcileHandler,
+  PurgeOutboxHandler,
+  ExpireHoldHandler,
+  PurgeAuditHandler,
+  SendMessageHandler,
+  RideCheckHandler,
+  ExpireMessagesHandler,
+];
 /** Handlers provided (with their dependencies) by feature modules the worker imports. */
 const MODULE_HANDLERS = [OfferFreedTimeHandler, ExpireWaitlistOfferHandler, PlanMessagesHandler];
 
@@ -75,5 +83,7 @@ export class WorkerModule implements OnApplicationBootstrap {
     await every(JobName.Reconcile, 5 * 60_000);
     await every(JobName.PurgeOutbox, 24 * 3600_000);
     await every(JobName.PurgeAudit, 24 * 3600_000);
+    // Ends messages past not-after that are still open (a lost or dead job); sends check it themselves.
+    await every(JobName.ExpireMessages, 5 * 60_000);
   }
 }

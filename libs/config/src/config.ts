@@ -55,7 +55,7 @@ export interface AppConfig {
   smtpUrl: string | null;
   /** From address of patient email, `Name <address>` or a bare address. */
   smtpFrom: string;
-  sms: { baseUrl: string; accountSid: string; authToken: string; from: string } | null;
+  sms: { baseUrl: string; accountSid: string; authToken: string; from: string; timeoutMs: number } | null;
   /** Channel used when a patient's preferred channel has no transport configured. */
   fallbackChannel: Channel;
   workerConcurrency: number;
@@ -201,6 +201,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       accountSid: required(env, 'SMS_ACCOUNT_SID'),
       authToken: required(env, 'SMS_AUTH_TOKEN'),
       from: required(env, 'SMS_FROM'),
+      // After this long without an answer a send's outcome is unknown (README "Providers").
+      timeoutMs: integer(env, 'SMS_TIMEOUT_MS', 10_000, 100, 120_000),
     };
   }
 

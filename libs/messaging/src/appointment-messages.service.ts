@@ -6,13 +6,18 @@ import { Principal, assertPatientScope } from '@chairtime/identity';
 import { Appointment } from '@chairtime/scheduling/entities';
 import { Message } from './entities';
 
+/** Statuses the API shows (API.md; `expired` added by issue 21): a claimed send under way shows `scheduled`. */
+export const MESSAGE_VIEW_STATUSES = ['scheduled', 'sent', 'skipped', 'superseded', 'failed', 'expired'] as const;
+
 /** One message as the API shows it: no body, no PHI. */
 export interface MessageView {
   kind: string;
   channel: string;
   sendAt: string;
-  status: string;
+  status: (typeof MESSAGE_VIEW_STATUSES)[number];
   sentAt?: string;
+  notAfter: string;
+  error?: string;
 }
 
 /** The page size cap of every list endpoint. */
@@ -62,8 +67,10 @@ export class AppointmentMessagesService {
       kind: m.kind,
       channel: m.channel,
       sendAt: m.sendAt.toISOString(),
-      status: m.status,
+      status: m.status === 'sending' ? 'scheduled' : m.status,
       ...(m.sentAt ? { sentAt: m.sentAt.toISOString() } : {}),
+      notAfter: m.notAfter.toISOString(),
+      ...(m.error ? { error: m.error } : {}),
     }));
     return { items, nextCursor: rows.length > limit ? String(offset + limit) : null };
   }

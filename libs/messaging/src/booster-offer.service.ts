@@ -8,6 +8,7 @@ import {
   CourseEnd,
   MessageChannel,
   RepeatRule,
+  messageNotAfter,
   patientQuietWindow,
 } from '@chairtime/domain';
 import { enqueue } from '@chairtime/jobs';
@@ -96,6 +97,8 @@ export class BoosterOfferService {
         offset: 'PT0S',
         plannedAt: new Date(slot ? slot.start : now),
         sendAt: new Date(sendAt),
+        // The offered time (or, without one, a day after now): an offer of a time already begun is never sent.
+        notAfter: new Date(messageNotAfter({ kind: 'booster-offer', plannedAt: slot ? slot.start : now, sendAt, visitStart: null })),
         status: skipReason ? 'skipped' : 'scheduled',
         skipReason,
         appointmentVersion: null,

@@ -61,7 +61,7 @@ describe('email adapter against a real SMTP server on loopback', () => {
     const transport = createMailTransport({ smtpUrl: sink.url, from: 'hello@riverside.test' });
     try {
       const sent = sendEmail(transport, { to: 'p@x.test', subject: 's', body: 'b', idempotencyKey: 'k' });
-      await expect(sent).rejects.toThrow('SMTP server refused the message (550)');
+      await expect(sent).rejects.toThrow('provider permanent: smtp-550');
       await expect(sent).rejects.not.toThrow(/p@x\.test/);
     } finally {
       transport.close();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createTransport, type Transporter } from 'nodemailer';
+import { ProviderError } from './sms-client';
 
 /** SMTP settings (`AppConfig.smtpUrl` / `smtpFrom`). */
 export interface EmailAccount {
@@ -48,10 +49,12 @@ export async function sendEmail(transport: Transporter, msg: OutgoingEmail): Pro
         : undefined,
     });
   } catch (e) {
-    const code = (e as { responseCode?: number; code?: string }).responseCode ?? (e as { code?: string }).code ?? 'error';
+    const responseCode = (e as { responseCode?: number }).responseCode;
+    const code = responseCode ?? (e as { code?: string }).code ?? 'error';
+    // A 5xx reply refuses this message for good; anything else (4xx, connection trouble) is tried
+    // again — safe with SMTP, whose retries carry the same Message-ID for the recipient to dedupe.
     // No `cause`: it would carry the server's reply (with the address) into job failure records.
-    // eslint-disable-next-line preserve-caught-error
-    throw new Error(`SMTP server refused the message (${code})`);
+    throw new ProviderError(responseCode !== undefined && responseCode >= 500 ? 'permanent' : 'transient', `smtp-${code}`);
   }
   return messageId;
 }

@@ -17,3 +17,5 @@ export * from './messaging.module';
 export * from './message-links';
 export * from './booster-offer.service';
 export * from './message-links.registry';
+export * from './expire-messages.handler';
+export * from './send-endings';

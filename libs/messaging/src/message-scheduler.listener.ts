@@ -9,6 +9,7 @@ import {
   DEFAULT_MESSAGE_PLAN,
   MessageChannel,
   MessagePlanEntry,
+  messageNotAfter,
   ScheduledMessage,
   scheduleMessages,
   patientMessageHours,
@@ -259,6 +260,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       appointmentId: end.visitId,
       courseId,
       appointmentVersion: end.visitVersion,
+      visitStart: end.visitStart,
     });
   }
 
@@ -356,6 +358,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       m((r) => r.status),
       m((r) => r.skipReason),
       m((r) => r.appointmentVersion),
+      m((r) => r.notAfter),
       ...outboxInsertParams(jobs),
       endOf,
     ]);
@@ -363,12 +366,7 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
   }
 
   /** Writes resolved messages (the patient's consent decides scheduled or skipped) and their send jobs. */
-  private async write(
-    em: EntityManager,
-    scheduled: ScheduledMessage[],
-    patient: MessagePatient,
-    of: Pick<Message, 'clinicId' | 'appointmentId' | 'courseId' | 'appointmentVersion'>,
-  ): Promise<void> {
+  private async write(em: EntityManager, scheduled: ScheduledMessage[], patient: MessagePatient, of: MessageOf): Promise<void> {
     await this.insert(em, this.rows(scheduled, patient, of));
   }
 
@@ -390,20 +388,18 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       appointmentId: appt.id,
       courseId: appt.courseId,
       appointmentVersion: appt.version,
+      visitStart: appt.startsAt.getTime(),
     });
   }
 
   /** Message rows of resolved messages: without consent for its channel a row is `skipped` (`no-consent`). */
-  private rows(
-    scheduled: ScheduledMessage[],
-    patient: MessagePatient,
-    of: Pick<Message, 'clinicId' | 'appointmentId' | 'courseId' | 'appointmentVersion'>,
-  ): Message[] {
+  private rows(scheduled: ScheduledMessage[], patient: MessagePatient, { visitStart, ...of }: MessageOf): Message[] {
     return scheduled.map((m) => {
       const consented = this.consented(patient, m);
       return Object.assign(new Message(), {
         id: randomUUID(),
         ...of,
+        notAfter: new Date(messageNotAfter({ kind: m.kind, plannedAt: m.plannedAt, sendAt: m.sendAt, visitStart })),
         patientId: patient.id,
         kind: m.kind,
         channel: this.channel(patient, m),
@@ -431,6 +427,9 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
     return em.find(Message, { where: { appointmentId: In(appointmentIds), status: 'scheduled' } });
   }
 }
+
+/** What the messages of one visit (or course end) share; `visitStart` decides the not-after of pre-visit kinds. */
+type MessageOf = Pick<Message, 'clinicId' | 'appointmentId' | 'courseId' | 'appointmentVersion'> & { visitStart: number };
 
 /** Job ids grouped by the clinic of their outbox rows. */
 function byClinic(jobs: { clinicId: string | null; id: string }[]): Map<string | null, string[]> {

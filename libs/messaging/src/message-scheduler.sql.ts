@@ -76,16 +76,16 @@ export const COURSE_END_STATE_SQL = `SELECT ${courseEndState(1)}`;
 /**
  * Message rows and outbox jobs in one statement, one array per column, so the text is the same
  * for any number of rows (prepared once per connection). Ids are chosen by the caller: the send
- * jobs name their message. It also answers the {@link CourseEndState} of course $21 (none when
+ * jobs name their message. It also answers the {@link CourseEndState} of course $22 (none when
  * null), read from the snapshot the statement starts with: that holds the visits the change wrote
  * before and none of the rows inserted here (never course-end messages), so planning reads its
  * course end without another round trip.
  */
 export const INSERT_SQL = `WITH m AS (
     INSERT INTO message (id, clinic_id, patient_id, appointment_id, course_id, kind, channel, anchor, "offset",
-      planned_at, send_at, status, skip_reason, appointment_version)
+      planned_at, send_at, status, skip_reason, appointment_version, not_after)
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[],
-      $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::int[])),
+      $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::int[], $15::timestamptz[])),
   o AS (
-    ${outboxInsertSql(15)})
-  SELECT ${courseEndState(21)}`;
+    ${outboxInsertSql(16)})
+  SELECT ${courseEndState(22)}`;

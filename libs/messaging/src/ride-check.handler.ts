@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CLOCK, Clock, MessageChannel } from '@chairtime/domain';
+import { CLOCK, Clock, MessageChannel, patientQuietWindow, sendTimeDecision } from '@chairtime/domain';
 import { JobHandler, JobName, JobPayloads, enqueue } from '@chairtime/jobs';
 import { inTransaction } from '@chairtime/persistence';
-import { Appointment } from '@chairtime/scheduling/entities';
+import { Appointment, Clinic } from '@chairtime/scheduling/entities';
 import { Patient } from '@chairtime/clinical/entities';
 import { TaskService } from '@chairtime/clinical';
 import { Message } from './entities';
@@ -13,7 +13,10 @@ import { sendJob } from './send-job';
  * Ride-home escalation (DOMAIN.md). Re-reads the visit under a row lock and does nothing when it
  * moved on (another version — rescheduled, confirmed ride, cancelled — or no longer booked, or the
  * ride is no longer unconfirmed).
- * - `t-24h`: a `ride-second-request` message now and a `ride-unconfirmed` task for the schedulers.
+ * - `t-24h`: a `ride-second-request` message and a `ride-unconfirmed` task for the schedulers. The
+ *   message is planned at T−24 h (not at the job's run time: a retried or late job plans the same
+ *   message, so it has one ledger key and is written once per visit version) and, like every
+ *   message, waits out the patient's quiet hours — until the visit's start at the latest.
  * - `t-3h`: the flag `ride-unconfirmed` on the appointment (the board shows it).
  */
 @Injectable()
@@ -38,7 +41,7 @@ export class RideCheckHandler implements JobHandler<JobName.RideCheck> {
         }
         return true;
       }
-      const now = new Date(this.clock.now());
+      const now = this.clock.now();
       await this.tasks.raise(em, {
         clinicId: appt.clinicId,
         patientId: appt.patientId,
@@ -46,9 +49,20 @@ export class RideCheckHandler implements JobHandler<JobName.RideCheck> {
         appointmentId: appt.id,
         dueAt: new Date(appt.startsAt.getTime() - 3 * 3600_000),
       });
+      // Under the visit's row lock: a second run of this stage (a retry, a re-added job) finds it.
+      const written = await em.exists(Message, {
+        where: { appointmentId: appt.id, appointmentVersion: appt.version, kind: 'ride-second-request' },
+      });
+      if (written) return true;
       const patient = await em.findOneOrFail(Patient, { where: { id: appt.patientId } });
+      const clinic = await em.findOneOrFail(Clinic, { where: { id: appt.clinicId } });
       const channel: MessageChannel = patient.contactPreference;
-      const consented = patient.consent?.[channel] === true;
+      const start = appt.startsAt.getTime();
+      const plannedAt = start - 24 * 3600_000;
+      const due = sendTimeDecision('ride-second-request', Math.max(now, plannedAt), start, patientQuietWindow(clinic, patient));
+      const sendAt = due.action === 'defer' ? due.until : Math.max(now, plannedAt);
+      const ended = { send: null, defer: null, expire: 'past', 'skip-quiet': 'quiet-hours' }[due.action];
+      const skipReason = patient.consent?.[channel] !== true ? 'no-consent' : ended;
       const msg = await em.save(
         Message,
         em.create(Message, {
@@ -60,14 +74,15 @@ export class RideCheckHandler implements JobHandler<JobName.RideCheck> {
           channel,
           anchor: 'start',
           offset: '-PT24H',
-          plannedAt: now,
-          sendAt: now,
-          status: consented ? 'scheduled' : 'skipped',
-          skipReason: consented ? null : 'no-consent',
+          plannedAt: new Date(plannedAt),
+          sendAt: new Date(sendAt),
+          notAfter: appt.startsAt,
+          status: skipReason ? 'skipped' : 'scheduled',
+          skipReason,
           appointmentVersion: appt.version,
         }),
       );
-      if (consented) {
+      if (!skipReason) {
         await enqueue(em, sendJob(msg));
       }
       return true;

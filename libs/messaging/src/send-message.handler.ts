@@ -1,14 +1,27 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import type { Job } from 'bullmq';
 import type { Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
-import { CLOCK, Clock, MessageChannel, MessageKind, localDateAndTime, renderMessage } from '@chairtime/domain';
+import {
+  afterSendFailure,
+  CLOCK,
+  Clock,
+  MessageChannel,
+  MessageKind,
+  localDateAndTime,
+  patientQuietWindow,
+  renderMessage,
+  sendTimeDecision,
+} from '@chairtime/domain';
 import { Coalescer, JobHandler, JobName, JobPayloads } from '@chairtime/jobs';
+import { TaskService } from '@chairtime/clinical';
 import { Metrics } from '@chairtime/observability';
 import { Message } from './entities';
 import { messageActionUrl } from './message-links';
 import { MessageLinks } from './message-links.registry';
-import { SmsAccount, sendSms } from './sms-client';
+import { ProviderError, SmsAccount, sendSms } from './sms-client';
+import { SEND_LEASE_MS, deferSend, endClaimed, releaseClaim } from './send-endings';
 import { createMailTransport, sendEmail } from './email-client';
 import { visitCalendar } from './visit-calendar';
 import { Claim, SendRow, claimSend, claimSends, loadSend, loadSends } from './send-statements';
@@ -24,7 +37,7 @@ export function ledgerKey(m: Pick<Message, 'appointmentId' | 'patientId' | 'kind
   return [m.appointmentId ?? m.patientId, m.kind, m.plannedAt.toISOString(), m.appointmentVersion ?? 0].join('|');
 }
 
-type Outcome = 'sent' | 'skipped' | 'superseded' | 'noop';
+type Outcome = 'sent' | 'skipped' | 'superseded' | 'expired' | 'failed' | 'unconfirmed' | 'deferred' | 'noop';
 
 /** A provider call prepared inside the transaction and made after it commits. */
 type ProviderSend =
@@ -37,6 +50,8 @@ interface SendResult {
   latenessMs: number;
   sendAtMs: number;
   provider?: ProviderSend;
+  /** The claimed message, for ending it when the provider call fails. */
+  row?: SendRow;
 }
 
 const noop = (outcome: Outcome, channel: string): SendResult => ({ outcome, channel, latenessMs: 0, sendAtMs: 0 });
@@ -65,9 +80,12 @@ const MAX_BATCH = 200;
 /**
  * Sends one message per job. Re-reads the message and its visit and claims it under a row lock: a
  * message no longer `scheduled` (superseded by a reschedule/cancel, or already sent by a
- * duplicate job) is left alone; a visit no longer live supersedes it. The `send_ledger` row is
- * inserted before the provider call — a duplicate (another job id, a retry) finds the key taken
- * and sends nothing.
+ * duplicate job) is left alone; one at or past its not-after is `expired`; a visit no longer live
+ * supersedes it; quiet hours (checked again now) defer it. The `send_ledger` row is inserted and
+ * the message moved to `sending` before the provider call — a duplicate (another job id, a retry)
+ * finds the key taken and sends nothing, and a cancel after the claim leaves it alone. A failed
+ * call is retried while attempts and time before not-after remain; otherwise the message ends
+ * `failed` or `expired` (README "Every message ends").
  *
  * SMS goes to the configured provider (Twilio shape) and email to the SMTP server, both after
  * the ledger commits; without a transport (or an address) the `log` channel records the SMS-safe
@@ -91,6 +109,8 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly links: MessageLinks,
+    // Optional only for tests that build the handler by hand; the worker always injects it.
+    @Optional() private readonly tasks?: TaskService,
     @Optional() private readonly metrics?: Metrics,
   ) {}
 
@@ -98,9 +118,9 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
     this.mailer?.close();
   }
 
-  async handle(payload: JobPayloads[JobName.SendMessage]): Promise<void> {
+  async handle(payload: JobPayloads[JobName.SendMessage], job?: Job): Promise<void> {
     let result = await this.sends.submit(payload.messageId);
-    if (result.provider) result = await this.deliver(payload.messageId, result.provider, result);
+    if (result.provider) result = await this.deliver(payload.messageId, result.provider, result, job);
     if (result.outcome === 'noop') return;
     this.metrics?.messagesSent.inc({ channel: result.channel, outcome: result.outcome });
     if (result.outcome === 'sent') this.metrics?.messageLateness.observe({ channel: result.channel }, result.latenessMs / 1000);
@@ -110,21 +130,59 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
   }
 
   /**
-   * The provider call, after the ledger row committed. A crash or error here leaves the message
-   * `scheduled` with its ledger row: the BullMQ retry comes back through {@link send}, finds the
-   * ledger row is its own and calls again with the same idempotency key.
+   * The provider call, after the claim (`sending` + ledger row) committed, then `sent` with the
+   * provider's id. A failure ends the message or hands it back for a retry ({@link failed}). A
+   * crash here leaves it `sending`: the next attempt finds the claim and, once the claim is older
+   * than {@link SEND_LEASE_MS}, records the send as unconfirmed rather than call again.
    */
-  private async deliver(messageId: string, p: ProviderSend, r: SendResult): Promise<SendResult> {
-    const providerId =
-      p.channel === 'sms'
-        ? (await sendSms(this.config.sms as SmsAccount, { to: p.to, body: p.body, idempotencyKey: p.key })) || p.key
-        : await sendEmail(this.mailTransport(), { to: p.to, subject: p.subject, body: p.body, idempotencyKey: p.key, ics: p.ics });
+  private async deliver(messageId: string, p: ProviderSend, r: SendResult, job?: Job): Promise<SendResult> {
+    let providerId: string;
+    try {
+      providerId =
+        p.channel === 'sms'
+          ? (await sendSms(this.config.sms as SmsAccount, { to: p.to, body: p.body, idempotencyKey: p.key })) || p.key
+          : await sendEmail(this.mailTransport(), { to: p.to, subject: p.subject, body: p.body, idempotencyKey: p.key, ics: p.ics });
+    } catch (e) {
+      return this.failed(r, e, job);
+    }
     const now = this.clock.now();
     await this.dataSource.query(
-      `UPDATE message SET status = 'sent', sent_at = $2, provider_id = $3 WHERE id = $1 AND status = 'scheduled'`,
+      `UPDATE message SET status = 'sent', sent_at = $2, provider_id = $3, error = NULL WHERE id = $1 AND status = 'sending'`,
       [messageId, new Date(now), providerId],
     );
     return { outcome: 'sent', channel: r.channel, latenessMs: now - r.sendAtMs, sendAtMs: r.sendAtMs };
+  }
+
+  /**
+   * A provider call that did not deliver. No answer (`unknown`): recorded `sent` with the error and
+   * never called again (Twilio takes no idempotency key: a retry could send twice). Otherwise
+   * {@link afterSendFailure} decides: retried (the claim released, the error rethrown for BullMQ's
+   * backoff) while an attempt remains that would run before not-after; else `failed` (permanent
+   * error, attempts spent) or `expired` (the retry would be late). Ending it returns normally, so
+   * the dispatcher closes the outbox row and the reconciler never revives the job.
+   */
+  private async failed(r: SendResult, e: unknown, job?: Job): Promise<SendResult> {
+    const row = r.row as SendRow;
+    const err = e instanceof ProviderError ? e : new ProviderError('transient', 'error');
+    const now = this.clock.now();
+    const end = (to: 'failed' | 'expired' | 'unconfirmed'): Promise<SendResult> =>
+      endClaimed(this.dataSource, this.tasks, row, to, err.code, new Date(now)).then((changed) => noop(changed ? to : 'noop', r.channel));
+    if (err.kind === 'unknown') return end('unconfirmed');
+    const attempts = job?.opts.attempts ?? 1;
+    const made = (job?.attemptsMade ?? 0) + 1;
+    const backoff = job?.opts.backoff;
+    const delay = typeof backoff === 'number' ? backoff : (backoff?.delay ?? 0);
+    const outcome = afterSendFailure({
+      permanent: err.kind === 'permanent',
+      attemptsLeft: attempts - made,
+      now,
+      // BullMQ's exponential backoff: delay × 2^(attempts made − 1).
+      nextDelayMs: typeof backoff === 'object' && backoff.type === 'exponential' ? delay * 2 ** (made - 1) : delay,
+      notAfter: row.not_after.getTime(),
+    });
+    if (outcome !== 'retry') return end(outcome);
+    await releaseClaim(this.dataSource, row.id, err.code);
+    throw err;
   }
 
   private mailTransport(): Transporter {
@@ -217,7 +275,7 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
             body: claim.body,
             ics: this.calendarFor(msg),
           };
-    return { outcome: 'sent', channel: msg.channel, latenessMs: 0, sendAtMs, provider };
+    return { outcome: 'sent', channel: msg.channel, latenessMs: 0, sendAtMs, provider, row: msg };
   }
 
   /**
@@ -225,11 +283,24 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
    * (a visit no longer live supersedes it; no consent skips it), or rendered and ready to claim.
    */
   private async prepare(msg: SendRow | undefined): Promise<SendResult | PreparedSend> {
+    if (msg?.status === 'sending') return this.claimedElsewhere(msg);
     if (!msg || msg.status !== 'scheduled') return noop('noop', msg?.channel ?? 'log');
+    const now = this.clock.now();
+    const notAfter = msg.not_after.getTime();
+    if (now >= notAfter) return this.close(msg, 'expired', 'not-after');
     if (msg.appointment_id && (msg.visit_status === null || !LIVE.has(msg.visit_status))) {
       return this.close(msg, 'superseded', null);
     }
     if (msg.consent?.[msg.channel as MessageChannel] !== true) return this.close(msg, 'skipped', 'no-consent');
+    // Quiet hours again, on the patient's clock as it is now: a job that ran late, or a zone or
+    // setting changed since planning, must not wake the patient. A job early by a worker's clock
+    // running behind is judged at its send time (it goes out then, as far as the patient sees).
+    const quiet = patientQuietWindow({ timezone: msg.clinic_zone, settings: msg.clinic_settings }, { timezone: msg.patient_zone });
+    const due = sendTimeDecision(msg.kind as MessageKind, Math.max(now, msg.send_at.getTime()), notAfter, quiet);
+    if (due.action === 'skip-quiet') return this.close(msg, 'skipped', 'quiet-hours');
+    if (due.action === 'defer') {
+      return noop((await deferSend(this.dataSource, msg, due.until)) ? 'deferred' : 'noop', msg.channel);
+    }
     // A kind whose link another module issues (a waitlist offer's claim link): null means what the
     // message offers is gone.
     const ownedUrl = await this.links.link(msg.kind as MessageKind, msg.id, this.clock.now());
@@ -271,8 +342,22 @@ export class SendMessageHandler implements JobHandler<JobName.SendMessage>, OnMo
     };
   }
 
+  /**
+   * A message another attempt claimed. Within the lease that attempt may still be calling the
+   * provider: this one is retried later. Past it, the attempt died mid-call and what the patient
+   * got is unknown — recorded `sent` with `attempt-lost`, never sent again (as a timeout).
+   */
+  private async claimedElsewhere(msg: SendRow): Promise<SendResult> {
+    const now = this.clock.now();
+    if (msg.claimed_at && now - msg.claimed_at.getTime() < SEND_LEASE_MS) {
+      throw new Error(`message ${msg.id} is being sent by another attempt`);
+    }
+    const changed = await endClaimed(this.dataSource, this.tasks, msg, 'unconfirmed', 'attempt-lost', new Date(now));
+    return noop(changed ? 'unconfirmed' : 'noop', msg.channel);
+  }
+
   /** Ends a message without sending; a no-op when something else already moved it on. */
-  private async close(msg: SendRow, status: 'superseded' | 'skipped', reason: string | null): Promise<SendResult> {
+  private async close(msg: SendRow, status: 'superseded' | 'skipped' | 'expired', reason: string | null): Promise<SendResult> {
     const [, changed] = (await this.dataSource.query(
       `UPDATE message SET status = $2, skip_reason = COALESCE($3, skip_reason) WHERE id = $1 AND status = 'scheduled'`,
       [msg.id, status, reason],

@@ -11,11 +11,11 @@ import { preparedQuery } from '@chairtime/persistence';
 
 /** Everything one send needs: the message, its visit (if any), the patient's contact details and consent, and the clinic. */
 const LOAD_COLUMNS = `
-  SELECT m.id, m.status, m.kind, m.channel, m.planned_at, m.send_at, m.patient_id,
+  SELECT m.id, m.status, m.kind, m.channel, m.planned_at, m.send_at, m.not_after, m.claimed_at, m.patient_id, m.clinic_id,
          m.appointment_id, m.appointment_version, m.course_id,
          a.status AS visit_status, a.starts_at, a.ends_at, a.version AS visit_version,
          p.consent, p.phone, p.email, p.timezone AS patient_zone,
-         c.name AS clinic_name, c.timezone AS clinic_zone
+         c.name AS clinic_name, c.timezone AS clinic_zone, c.settings AS clinic_settings
   FROM message m
   JOIN patient p ON p.id = m.patient_id
   JOIN clinic c ON c.id = m.clinic_id
@@ -29,21 +29,23 @@ const LOAD_SQL = `${LOAD_COLUMNS} WHERE m.id = $1`;
 const LOAD_MANY_SQL = `${LOAD_COLUMNS} WHERE m.id = ANY($1::uuid[])`;
 
 /**
- * Claims one send in one atomic statement: locks the message if it is still `scheduled` (a
- * supersede — reschedule, cancel — that committed meanwhile makes this a no-op, because the lock
- * re-reads the row), inserts the send-ledger row, and updates the message only when the ledger
- * row is its own — new, or left by an earlier attempt that died after claiming. $4 = true marks
- * it sent at once (the log channel: nothing to call); otherwise the provider is called after and
- * the handler marks it sent. One row updated = the send is ours to make.
+ * Claims one send in one atomic statement: locks the message if it is still `scheduled` and
+ * before its not-after (a supersede — reschedule, cancel — that committed meanwhile makes this a
+ * no-op, because the lock re-reads the row), inserts the send-ledger row, and updates the message
+ * only when the ledger row is its own — new, or left by an earlier attempt. $4 = true marks it
+ * sent at once (the log channel: nothing to call); otherwise it becomes `sending` (claimed at $5)
+ * and the handler calls the provider after the claim committed. A supersede touches only
+ * `scheduled` rows, so a cancel that comes after the claim leaves the record saying what the
+ * patient got. One row updated = the send is ours to make.
  */
 const CLAIM_SQL = `
-  WITH m AS (SELECT id, clinic_id FROM message WHERE id = $1 AND status = 'scheduled' FOR UPDATE),
+  WITH m AS (SELECT id, clinic_id FROM message WHERE id = $1 AND status = 'scheduled' AND not_after > $5 FOR UPDATE),
        ins AS (INSERT INTO send_ledger (key, clinic_id, message_id) SELECT $2, clinic_id, id FROM m
                ON CONFLICT (key, clinic_id) DO NOTHING RETURNING message_id),
        owner AS (SELECT message_id FROM ins
                  UNION ALL SELECT l.message_id FROM send_ledger l JOIN m ON l.clinic_id = m.clinic_id WHERE l.key = $2 LIMIT 1)
-  UPDATE message SET attempts = attempts + 1, rendered_body = $3,
-         status = CASE WHEN $4 THEN 'sent' ELSE status END,
+  UPDATE message SET attempts = attempts + 1, rendered_body = $3, claimed_at = $5,
+         status = CASE WHEN $4 THEN 'sent' ELSE 'sending' END,
          sent_at = CASE WHEN $4 THEN $5::timestamptz ELSE sent_at END,
          provider_id = CASE WHEN $4 THEN 'log:' || $2 ELSE provider_id END
   WHERE id = (SELECT id FROM m) AND id = (SELECT message_id FROM owner)`;
@@ -60,15 +62,16 @@ const CLAIM_SQL = `
  */
 const CLAIM_MANY_SQL = `
   WITH i AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[]) AS t(id, key, body, logged)),
-       m AS (SELECT id, clinic_id FROM message WHERE id = ANY($1::uuid[]) AND status = 'scheduled' ORDER BY id FOR UPDATE SKIP LOCKED),
+       m AS (SELECT id, clinic_id FROM message WHERE id = ANY($1::uuid[]) AND status = 'scheduled' AND not_after > $5
+             ORDER BY id FOR UPDATE SKIP LOCKED),
        ins AS (INSERT INTO send_ledger (key, clinic_id, message_id)
                SELECT i.key, m.clinic_id, i.id FROM i JOIN m ON m.id = i.id ORDER BY i.key
                ON CONFLICT (key, clinic_id) DO NOTHING RETURNING message_id),
        owner AS (SELECT message_id FROM ins
                  UNION ALL SELECT l.message_id FROM send_ledger l JOIN i ON l.key = i.key AND l.message_id = i.id
                    JOIN m ON m.id = i.id AND l.clinic_id = m.clinic_id),
-       upd AS (UPDATE message SET attempts = attempts + 1, rendered_body = i.body,
-                      status = CASE WHEN i.logged THEN 'sent' ELSE message.status END,
+       upd AS (UPDATE message SET attempts = attempts + 1, rendered_body = i.body, claimed_at = $5,
+                      status = CASE WHEN i.logged THEN 'sent' ELSE 'sending' END,
                       sent_at = CASE WHEN i.logged THEN $5::timestamptz ELSE message.sent_at END,
                       provider_id = CASE WHEN i.logged THEN 'log:' || i.key ELSE message.provider_id END
                FROM i
@@ -84,7 +87,10 @@ export interface SendRow {
   channel: string;
   planned_at: Date;
   send_at: Date;
+  not_after: Date;
+  claimed_at: Date | null;
   patient_id: string;
+  clinic_id: string;
   appointment_id: string | null;
   appointment_version: number | null;
   course_id: string | null;
@@ -98,6 +104,7 @@ export interface SendRow {
   patient_zone: string | null;
   clinic_name: string;
   clinic_zone: string;
+  clinic_settings: { quietHours?: { from: string; to: string } } | null;
 }
 
 /** A send ready to be claimed: its ledger key, the rendered body, and whether the log channel carries it (sent at claim). */

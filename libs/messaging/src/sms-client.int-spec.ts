@@ -48,7 +48,7 @@ describe('SMS adapter against a local Twilio-shaped server', () => {
 
   it('fails without echoing the provider body', async () => {
     const account = { baseUrl: base, accountSid: 'ACfail', authToken: 'tok', from: '+1' };
-    await expect(sendSms(account, { to: '+1', body: 'x', idempotencyKey: 'k' })).rejects.toThrow('SMS provider answered 500');
+    await expect(sendSms(account, { to: '+1', body: 'x', idempotencyKey: 'k' })).rejects.toThrow('provider transient: http-500');
   });
 
   it('verifies X-Twilio-Signature over the URL and sorted params', () => {

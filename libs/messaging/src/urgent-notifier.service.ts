@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { CLOCK, Clock, MessageChannel } from '@chairtime/domain';
+import { CLOCK, Clock, MessageChannel, messageNotAfter } from '@chairtime/domain';
 import { enqueue } from '@chairtime/jobs';
 import { PatientNotifier, UrgentPatientMessage } from '@chairtime/clinical';
 import { Patient } from '@chairtime/clinical/entities';
@@ -45,6 +45,7 @@ export class UrgentNotifierService implements PatientNotifier {
         offset: 'PT0S',
         plannedAt: now,
         sendAt: now,
+        notAfter: new Date(messageNotAfter({ kind: m.kind, plannedAt: now.getTime(), sendAt: now.getTime(), visitStart: null })),
         status: consented ? 'scheduled' : 'skipped',
         skipReason: consented ? null : 'no-consent',
         appointmentVersion: null,

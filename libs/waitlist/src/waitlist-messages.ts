@@ -36,6 +36,8 @@ export async function writeWaitlistMessage(em: EntityManager, patient: Patient, 
       offset: 'PT0S',
       plannedAt: m.offeredStart,
       sendAt: m.sendAt,
+      // Never after the offered start: an offer (or its notice) of a time already begun only confuses.
+      notAfter: m.offeredStart,
       status: consented ? 'scheduled' : 'skipped',
       skipReason: consented ? null : 'no-consent',
       appointmentVersion: null,

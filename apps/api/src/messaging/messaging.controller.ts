@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
 import { AppointmentMessagesService, MessagePlanService } from '@chairtime/messaging';
-import { MessagePageQueryDto } from './messaging.dto';
+import { MessagePageQueryDto, MessageViewDto } from './messaging.dto';
 
 /** A clinic's reminder / follow-up plan (API.md "Messages and workflows"). */
 @ApiTags('messages')
@@ -41,7 +41,8 @@ export class AppointmentMessagesController {
 
   @Get()
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician, Role.Patient)
-  @ApiOkResponse({ description: '[{kind, channel, sendAt, status, sentAt?}]; next page cursor in `X-Next-Cursor`' })
+  @ApiOkResponse({ type: [MessageViewDto], description: "The visit's messages by send time; next page cursor in `X-Next-Cursor`" })
+  @ApiNotFoundResponse({ description: 'No such visit, or not one the caller may see' })
   async list(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

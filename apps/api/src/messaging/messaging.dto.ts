@@ -1,5 +1,5 @@
 import { PageQueryDto } from '../http/page-query.dto';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -15,7 +15,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { FEELING_MAX, REPORTABLE_SIDE_EFFECTS } from '@chairtime/domain';
+import { FEELING_MAX, MESSAGE_CHANNELS, MESSAGE_KINDS, REPORTABLE_SIDE_EFFECTS } from '@chairtime/domain';
+import { MESSAGE_VIEW_STATUSES } from '@chairtime/messaging';
 
 /**
  * The answer of a one-tap action. Which fields a link takes depends on its purpose (a ride link
@@ -75,3 +76,34 @@ export class ActionAnswerDto {
 
 /** `limit` (≤ 200) and `cursor` of a message list. */
 export class MessagePageQueryDto extends PageQueryDto {}
+
+/** One message of `GET /v1/appointments/:id/messages`: no body, no PHI. */
+export class MessageViewDto {
+  @ApiProperty({ enum: MESSAGE_KINDS })
+  kind!: string;
+
+  @ApiProperty({ enum: MESSAGE_CHANNELS })
+  channel!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'when it is (or was) due, after quiet hours' })
+  sendAt!: string;
+
+  @ApiProperty({
+    enum: MESSAGE_VIEW_STATUSES,
+    description:
+      '`scheduled` until it ends (also while its provider call is under way); `expired`: its not-after passed before it could go out',
+  })
+  status!: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  sentAt?: string;
+
+  @ApiProperty({ format: 'date-time', description: 'never sent at or after this instant' })
+  notAfter!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'why it failed or expired, or `timeout` / `attempt-lost` on a `sent` one whose delivery is unconfirmed (a code, no provider text)',
+  })
+  error?: string;
+}

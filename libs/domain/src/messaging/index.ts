@@ -6,3 +6,4 @@ export * from './message-templates';
 export * from './course-end';
 export * from './check-in-answers';
 export * from './booster-offer';
+export * from './not-after';
