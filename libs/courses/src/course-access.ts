@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { DomainError } from '@chairtime/domain';
 import { Clinic } from '@chairtime/scheduling/entities';
 import { assertPatientScope, Principal } from '@chairtime/identity';
-import { lockPatients } from '@chairtime/persistence';
+import { lockPatientOf } from '@chairtime/persistence';
 import { Course } from './entities';
 
 /** Who is asking and for which request: for scope checks and audit rows. */
@@ -38,6 +38,5 @@ export async function loadClinic(em: EntityManager, clinicId: string): Promise<C
  * answers 404.
  */
 export async function lockPatientOfCourse(em: EntityManager, courseId: string): Promise<void> {
-  const [row] = await em.query<{ patient_id: string }[]>('SELECT patient_id FROM course WHERE id = $1', [courseId]);
-  if (row) await lockPatients(em, [row.patient_id]);
+  await lockPatientOf(em, 'course', courseId);
 }

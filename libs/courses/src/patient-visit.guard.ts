@@ -1,20 +1,9 @@
 import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import {
-  assertRems,
-  CLOCK,
-  Clock,
-  DomainError,
-  Protocol,
-  REMS_VISIT_KIND,
-  restDayClashes,
-  RestDayVisit,
-  restDaysOfKind,
-} from '@chairtime/domain';
+import { assertRems, CLOCK, Clock, DomainError, REMS_VISIT_KIND, restDayClashes, RestDayVisit } from '@chairtime/domain';
+import { txQuery } from '@chairtime/persistence';
 import { Patient } from '@chairtime/clinical/entities';
 import { Appointment, Clinic, RescheduleGuards, SingleVisit } from '@chairtime/scheduling';
-import { ProtocolEntity } from './entities';
-import { toProtocol } from './protocol.service';
 import { SCREENING_GATE, ScreeningGate } from './screening-gate';
 
 /** What the rest-day check is asked about: new starts of one kind for one patient. */
@@ -29,25 +18,31 @@ export interface RestDayQuestion {
   appointmentId?: string;
 }
 
-/** A live visit of the patient as the rest-day query returns it. */
-interface OtherVisitRow {
-  kind: string;
-  starts_at: Date;
-  course_id: string | null;
+/** What {@link REST_DAY_SQL} answers. */
+interface RestDayRow {
+  /** Rest days by visit kind: the largest `minGapDays` of the latest protocols of each kind. */
+  rest_days: Record<string, number>;
+  visits: { kind: string; start: string; courseId: string | null }[];
 }
 
 /**
- * The patient's other live visits near a span: held (unexpired by $4, the injected clock's now),
- * booked or on their day of treatment. $1 patient, $2/$3 the span, $5 a course to leave out, $6 a
- * visit to leave out.
+ * The rest days of every visit kind (the latest protocol versions, as `restDaysOfKind` reads them) and the patient's other
+ * live visits near the span, in one prepared round trip (it is on every series booking's path):
+ * held (unexpired by $4, the injected clock's now), booked or on their day of treatment, within the
+ * largest rest day of the span $2–$3. $1 patient, $5 a course to leave out, $6 a visit to leave out.
  */
-const OTHER_VISITS_SQL = `SELECT kind, starts_at, course_id FROM appointment
-  WHERE patient_id = $1 AND starts_at >= $2 AND starts_at < $3
-    AND (status IN ('booked', 'checked-in', 'vitals-hold', 'in-treatment', 'discharged') OR (status = 'held' AND hold_expires_at > $4))
-    AND ($5::uuid IS NULL OR course_id IS DISTINCT FROM $5::uuid)
-    AND ($6::uuid IS NULL OR id <> $6::uuid)`;
-
-const DAY_MS = 86_400_000;
+const REST_DAY_SQL = `WITH latest AS (
+    SELECT DISTINCT ON (key) visit_kind, coalesce((rules ->> 'minGapDays')::int, 0) AS gap FROM protocol ORDER BY key, version DESC),
+  rest AS (SELECT visit_kind, max(gap) AS gap FROM latest GROUP BY visit_kind),
+  reach AS (SELECT make_interval(days => coalesce(max(gap), 0) + 1) AS span FROM rest)
+  SELECT (SELECT coalesce(json_object_agg(visit_kind, gap), '{}'::json) FROM rest) AS rest_days,
+    (SELECT coalesce(json_agg(json_build_object('kind', a.kind, 'start', a.starts_at, 'courseId', a.course_id)), '[]'::json)
+       FROM appointment a, reach
+      WHERE a.patient_id = $1 AND a.starts_at >= $2::timestamptz - reach.span AND a.starts_at < $3::timestamptz + reach.span
+        AND (a.status IN ('booked', 'checked-in', 'vitals-hold', 'in-treatment', 'discharged')
+             OR (a.status = 'held' AND a.hold_expires_at > $4::timestamptz))
+        AND ($5::uuid IS NULL OR a.course_id IS DISTINCT FROM $5::uuid)
+        AND ($6::uuid IS NULL OR a.id <> $6::uuid)) AS visits`;
 
 /**
  * The rules of a patient's visits that no single series sees, applied wherever a visit is placed:
@@ -104,24 +99,21 @@ export class PatientVisitGuard implements OnModuleInit {
    */
   async assertRestDay(em: EntityManager, q: RestDayQuestion): Promise<void> {
     if (q.starts.length === 0) return;
-    const protocols = await latestProtocols(em);
-    const restDays = (kind: string) => restDaysOfKind(protocols, kind);
-    if (restDays(q.kind) === 0) return;
-    const reach = (Math.max(...protocols.map((p) => p.rules.minGapDays ?? 0)) + 1) * DAY_MS;
     const times = q.starts.map((s) => s.getTime());
-    const rows = await em.query<OtherVisitRow[]>(OTHER_VISITS_SQL, [
+    const [row] = await txQuery<RestDayRow>(em, 'rest-day-visits', REST_DAY_SQL, [
       q.patientId,
-      new Date(Math.min(...times) - reach),
-      new Date(Math.max(...times) + reach),
+      new Date(Math.min(...times)),
+      new Date(Math.max(...times)),
       new Date(this.clock.now()),
       q.courseId ?? null,
       q.appointmentId ?? null,
     ]);
-    if (rows.length === 0) return;
-    const others: (RestDayVisit & { courseId: string | null })[] = rows.map((r) => ({
-      kind: r.kind,
-      start: r.starts_at.getTime(),
-      courseId: r.course_id,
+    const restDays = (kind: string) => row.rest_days[kind] ?? 0;
+    if (restDays(q.kind) === 0 || row.visits.length === 0) return;
+    const others: (RestDayVisit & { courseId: string | null })[] = row.visits.map((v) => ({
+      kind: v.kind,
+      start: Date.parse(v.start),
+      courseId: v.courseId,
     }));
     const clashes = times.flatMap((start) => restDayClashes({ kind: q.kind, start }, others, q.clinic.timezone, restDays));
     if (clashes.length === 0) return;
@@ -138,16 +130,4 @@ export class PatientVisitGuard implements OnModuleInit {
     const patient = await em.getRepository(Patient).findOne({ where: { id: patientId }, select: { id: true, remsEnrollmentId: true } });
     assertRems(kind, { patientEnrolled: !!patient?.remsEnrollmentId, siteCertified: clinic.settings.remsCertified });
   }
-}
-
-/** The latest version of every protocol, read in the caller's transaction (no second connection). */
-async function latestProtocols(em: EntityManager): Promise<Protocol[]> {
-  const rows = await em
-    .getRepository(ProtocolEntity)
-    .createQueryBuilder('p')
-    .distinctOn(['p.key'])
-    .orderBy('p.key')
-    .addOrderBy('p.version', 'DESC')
-    .getMany();
-  return rows.map(toProtocol);
 }

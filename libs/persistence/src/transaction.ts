@@ -78,3 +78,22 @@ export async function lockPatients(em: EntityManager, patientIds: Iterable<strin
   );
   for (const id of missing) held.add(id);
 }
+
+/**
+ * {@link lockPatients} for the patient of a course or visit row, found and locked in one round
+ * trip (the key is hashed as {@link lockKeys} hashes `patient:<id>`). The row itself is not
+ * locked: its patient never changes. Answers the patient id, or null for no such row.
+ */
+export async function lockPatientOf(em: EntityManager, table: 'course' | 'appointment', id: string): Promise<string | null> {
+  const [row] = await txQuery<{ patient_id: string }>(
+    em,
+    `lock-patient-of-${table}`,
+    `SELECT patient_id, pg_advisory_xact_lock(hashtextextended('patient:' || patient_id::text, 0)) FROM ${table} WHERE id = $1`,
+    [id],
+  );
+  if (!row) return null;
+  let held = heldPatientLocks.get(em);
+  if (!held) heldPatientLocks.set(em, (held = new Set()));
+  held.add(row.patient_id);
+  return row.patient_id;
+}

@@ -11,7 +11,7 @@ import {
   parseClinicBound,
   parseClinicTime,
 } from '@chairtime/domain';
-import { inTransaction, lockPatients } from '@chairtime/persistence';
+import { inTransaction, lockPatientOf, lockPatients } from '@chairtime/persistence';
 import { assertClinicScope, assertPatientScope, Principal, Role } from '@chairtime/identity';
 import { AuditService } from '@chairtime/audit';
 import { Appointment, Chair, Clinic } from '../entities';
@@ -192,8 +192,9 @@ export class AppointmentService {
   async reschedule(actor: Actor, id: string, input: { startsAt: string; chairId?: string }): Promise<AppointmentResponse> {
     return inTransaction(this.dataSource, async (em) => {
       // The patient's lock before the visit's row lock (lock order: libs/persistence); a visit's
-      // patient never changes, so the unlocked read names the right one.
-      await lockPatients(em, [(await this.load(em, actor.principal, id)).patientId]);
+      // patient never changes, so the unlocked read names the right one. (Taken before the scope
+      // check: a lock taken for a caller who then gets 404 only delays that patient's changes.)
+      await lockPatientOf(em, 'appointment', id);
       const appt = await this.load(em, actor.principal, id, true);
       const clinic = await em.getRepository(Clinic).findOneOrFail({ where: { id: appt.clinicId } });
       const startsAt = parseClinicTime(input.startsAt, clinic.timezone, 'startsAt', { notBefore: this.clock.now() });
