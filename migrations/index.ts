@@ -15,6 +15,7 @@ import { CapacityBumpOnce1796000006000 } from './1796000006000-CapacityBumpOnce'
 import { SessionRevocation1796000007000 } from './1796000007000-SessionRevocation';
 import { TenantLedgers1796000008000 } from './1796000008000-TenantLedgers';
 import { LoginThrottle1796000009000 } from './1796000009000-LoginThrottle';
+import { RemsCertifiedExplicit1796000010000 } from './1796000010000-RemsCertifiedExplicit';
 import { MessagesEnd1796000011000 } from './1796000011000-MessagesEnd';
 import { SetupReconcile1796000012000 } from './1796000012000-SetupReconcile';
 import { PatientSearch1796000014000 } from './1796000014000-PatientSearch';
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   SessionRevocation1796000007000,
   TenantLedgers1796000008000,
   LoginThrottle1796000009000,
+  RemsCertifiedExplicit1796000010000,
   MessagesEnd1796000011000,
   SetupReconcile1796000012000,
   PatientSearch1796000014000,

@@ -240,13 +240,18 @@ describe('courses (e2e)', () => {
     const patientId = await newPatient(ds, clinic.id);
     const a = await course(patientId);
     const starts = inductionStarts('2027-06-14', '09:00', ZONE);
-    // A single visit of the same patient 30 minutes into the 4th: capacity allows both (other
-    // chairs are free), only the patient exclusion constraint refuses the series' row.
+    // A follow-up consult of the same patient 30 minutes into the 4th: capacity allows both (a
+    // clinician is on shift, the chairs are free), only the patient exclusion constraint refuses the
+    // series' row. (A consult: an infusion the same day would be refused by the rest day first.)
     const single = new Date(Date.parse(starts[3]) + 30 * 60_000).toISOString();
+    await ds.query(
+      `INSERT INTO staff_shift (clinic_id, role, starts_at, ends_at) VALUES ($1, 'clinician', $2::timestamptz, $2::timestamptz + interval '4 hours')`,
+      [clinic.id, starts[3]],
+    );
     await http
       .post('/v1/appointments')
       .set(scheduler())
-      .send({ patientId, clinicId: clinic.id, kind: 'iv-infusion', startsAt: single })
+      .send({ patientId, clinicId: clinic.id, kind: 'follow-up', startsAt: single })
       .expect(201);
     const res = await http
       .post(`/v1/courses/${a}/bookings`)

@@ -134,7 +134,9 @@ describe('single appointments (real Postgres, frozen clock)', () => {
 
   it('the database refuses an overlapping visit of the same patient (23P01 → patient-busy)', async () => {
     const p = await seedPatient(ds, clinic.id);
-    expect((await book({ patientId: p, startsAt: at('2027-03-05', '09:00') })).status).toBe(201);
+    // A consult first: two infusions of one patient on one day are already refused by the rest
+    // day (422) before the database sees them; a consult and an infusion are not.
+    expect((await book({ patientId: p, kind: 'intake', startsAt: at('2027-03-05', '09:00') })).status).toBe(201);
     const before = await countRows(ds, 'appointment', clinic.id);
     const res = await book({ patientId: p, startsAt: at('2027-03-05', '09:30') });
     expect(res.status).toBe(409);
@@ -164,7 +166,12 @@ describe('single appointments (real Postgres, frozen clock)', () => {
   });
 
   it('reschedule onto a taken chair is 409 naming the conflict; the visit keeps its time', async () => {
-    const first = await book({ startsAt: at('2027-03-07', '09:00'), chairId: clinic.chairIds[0] });
+    // Its own patient: the shared one has an infusion the day before (the rest day would refuse).
+    const first = await book({
+      patientId: await seedPatient(ds, clinic.id),
+      startsAt: at('2027-03-07', '09:00'),
+      chairId: clinic.chairIds[0],
+    });
     const second = await book({
       patientId: await seedPatient(ds, clinic.id),
       startsAt: at('2027-03-07', '12:00'),
@@ -236,12 +243,14 @@ describe('single appointments (real Postgres, frozen clock)', () => {
         [clinic.id, await seedPatient(ds, clinic.id), chairId, start, new Date(NOW - 60_000)],
       );
     }
-    const res = await book({ startsAt: start });
+    // Its own patient: the shared one has infusions earlier the same day (the rest day would refuse).
+    const booker = await seedPatient(ds, clinic.id);
+    const res = await book({ patientId: booker, startsAt: start });
     expect(res.status).toBe(201);
     // The booking transaction swept the expired holds in its chair time under its clinic-time locks.
     const rows = await ds.query<{ status: string; cancel_reason: string | null }[]>(
       `SELECT status, cancel_reason FROM appointment WHERE clinic_id = $1 AND starts_at = $2 AND patient_id <> $3`,
-      [clinic.id, start, patientId],
+      [clinic.id, start, booker],
     );
     expect(rows).toHaveLength(clinic.chairIds.length);
     expect(rows.every((r) => r.status === 'cancelled' && r.cancel_reason === 'hold-expired')).toBe(true);
@@ -273,7 +282,10 @@ describe('single appointments (real Postgres, frozen clock)', () => {
 
   it('lists page by start with a cursor; patients see only their own visits', async () => {
     const p = await seedPatient(ds, clinic.id);
-    for (const t of ['09:00', '11:00', '13:00']) expect((await book({ patientId: p, startsAt: at('2027-03-09', t) })).status).toBe(201);
+    // Consults: three infusions of one patient on one day would break the rest day.
+    for (const t of ['09:00', '11:00', '13:00']) {
+      expect((await book({ patientId: p, kind: 'intake', startsAt: at('2027-03-09', t) })).status).toBe(201);
+    }
     const first = await request(app.getHttpServer()).get(`/v1/appointments?patientId=${p}&limit=2`).set(sched);
     expect(first.status).toBe(200);
     expect(first.body.items.map((a: { startsAt: string }) => a.startsAt)).toEqual([at('2027-03-09', '09:00'), at('2027-03-09', '11:00')]);

@@ -27,7 +27,7 @@ export async function newClinic(ds: DataSource, settings: Partial<ClinicSettings
   return ds.getRepository(Clinic).save({
     name: `Clinic ${randomUUID().slice(0, 8)}`,
     timezone,
-    settings: { ...DEFAULT_CLINIC_SETTINGS, ...settings },
+    settings: { ...DEFAULT_CLINIC_SETTINGS, remsCertified: true, ...settings },
   });
 }
 

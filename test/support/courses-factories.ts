@@ -37,7 +37,7 @@ export async function newClinic(ds: DataSource, o: ClinicOptions): Promise<TestC
   const clinic = await ds.getRepository(Clinic).save({
     name: `Clinic ${randomUUID().slice(0, 8)}`,
     timezone: zone,
-    settings: { ...DEFAULT_CLINIC_SETTINGS, requireScreeningApproval: false, ...o.settings },
+    settings: { ...DEFAULT_CLINIC_SETTINGS, requireScreeningApproval: false, remsCertified: true, ...o.settings },
   });
   await ds.getRepository(OpeningHours).insert([1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ clinicId: clinic.id, weekday, opens, closes })));
   const chairs = await ds.getRepository(Chair).save(

@@ -37,7 +37,9 @@ export async function seedClinic(ds: DataSource, o: SchedClinicOptions): Promise
   const clinic = await ds.getRepository(Clinic).save({
     name: `Sched ${randomUUID().slice(0, 8)}`,
     timezone: zone,
-    settings: { ...DEFAULT_CLINIC_SETTINGS, ...o.settings },
+    // Certified for Spravato and without screening approval, explicitly: these clinics test capacity,
+    // and the gates of a treatment visit (REMS, screening) have their own tests.
+    settings: { ...DEFAULT_CLINIC_SETTINGS, remsCertified: true, requireScreeningApproval: false, ...o.settings },
   });
   await ds.getRepository(OpeningHours).insert([1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ clinicId: clinic.id, weekday, opens, closes })));
   const chairs = await ds.getRepository(Chair).save(

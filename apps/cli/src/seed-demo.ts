@@ -37,7 +37,10 @@ export async function seedDemoClinic(
   let clinic = await em.findOne(Clinic, { where: { name: DEMO_CLINIC_NAME } });
   const created = !clinic;
   if (!clinic) {
-    clinic = await em.save(em.create(Clinic, { name: DEMO_CLINIC_NAME, timezone: ZONE, settings: { ...DEFAULT_CLINIC_SETTINGS } }));
+    // A new clinic is not REMS-certified until an admin says so; the demo clinic is, so Spravato can be tried.
+    clinic = await em.save(
+      em.create(Clinic, { name: DEMO_CLINIC_NAME, timezone: ZONE, settings: { ...DEFAULT_CLINIC_SETTINGS, remsCertified: true } }),
+    );
     await em.insert(
       OpeningHours,
       Object.entries(HOURS).map(([weekday, h]) => ({ clinicId: clinic!.id, weekday: Number(weekday), ...h })),

@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { DomainError } from '@chairtime/domain';
 import { Clinic } from '@chairtime/scheduling/entities';
 import { assertPatientScope, Principal } from '@chairtime/identity';
+import { lockPatientOf } from '@chairtime/persistence';
 import { Course } from './entities';
 
 /** Who is asking and for which request: for scope checks and audit rows. */
@@ -29,4 +30,13 @@ export async function loadClinic(em: EntityManager, clinicId: string): Promise<C
   const clinic = await em.getRepository(Clinic).findOne({ where: { id: clinicId } });
   if (!clinic) throw new DomainError('not-found', 'Clinic not found');
   return clinic;
+}
+
+/**
+ * Takes the lock of the course's patient (level 2 of the lock order in libs/persistence), before
+ * any row lock of the course or its visits. An unknown course takes none: the load that follows
+ * answers 404.
+ */
+export async function lockPatientOfCourse(em: EntityManager, courseId: string): Promise<void> {
+  await lockPatientOf(em, 'course', courseId);
 }

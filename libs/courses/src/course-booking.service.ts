@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock, CLOCK, courseMachine, CourseStatus, DomainError, validateSeries, parseClinicTime } from '@chairtime/domain';
-import { inTransaction, txQuery } from '@chairtime/persistence';
+import { assertRems, Clock, CLOCK, courseMachine, CourseStatus, DomainError, validateSeries, parseClinicTime } from '@chairtime/domain';
+import { inTransaction, lockPatients, txQuery } from '@chairtime/persistence';
 import { AuditService } from '@chairtime/audit';
 import { cancelJobs, enqueue, jobId, JobName } from '@chairtime/jobs';
 import { assertPatientScope } from '@chairtime/identity';
@@ -19,8 +19,8 @@ import {
 import { Booking, Course } from './entities';
 import { ProtocolService } from './protocol.service';
 import { IdempotencyService, requestHash, StoredResponse } from './idempotency.service';
-import { Actor, loadClinic, loadCourse } from './course-access';
-import { assertRems } from './course.service';
+import { Actor, loadClinic, loadCourse, lockPatientOfCourse } from './course-access';
+import { PatientVisitGuard } from './patient-visit.guard';
 import { moveHeldVisits } from './held-visits';
 
 export interface BookSeriesRequest {
@@ -108,6 +108,7 @@ export class CourseBookingService {
     private readonly idempotency: IdempotencyService,
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly patientVisits: PatientVisitGuard,
   ) {}
 
   async book(actor: Actor, courseId: string, req: BookSeriesRequest, idempotencyKey: string | null): Promise<StoredResponse> {
@@ -126,7 +127,13 @@ export class CourseBookingService {
         });
         if (claim.kind === 'replay') return claim.response;
         keyId = claim.id;
+        await lockPatients(em, [peek.patientId]);
+      } else {
+        await lockPatientOfCourse(em, courseId);
       }
+      // Under the patient's lock (taken just above, before the course row: the lock order in
+      // libs/persistence), nothing else changes this patient's visits until this booking commits,
+      // so the series and rest-day checks below still hold when it does.
       // The course row lock serializes bookings of one course (two tabs booking the same course).
       // The clinic, the patient's REMS enrollment, the protocol's visit kind and whether a booking
       // is live come with it: one round trip instead of five.
@@ -163,7 +170,14 @@ export class CourseBookingService {
           violations: violations.map((v) => ({ code: v.code, sequence: v.sequence, message: v.message })),
         });
       }
-      assertRems(protocol, { remsEnrollmentId: ctx.rems_enrollment_id }, clinic.settings.remsCertified);
+      assertRems(protocol.visitKind, { patientEnrolled: !!ctx.rems_enrollment_id, siteCertified: clinic.settings.remsCertified });
+      await this.patientVisits.assertRestDay(em, {
+        clinic,
+        patientId: ctx.patient_id,
+        kind: protocol.visitKind,
+        starts: visits.map((v) => v.startsAt),
+        courseId: ctx.id,
+      });
 
       const hold = req.hold === true;
       const holdExpiresAt = hold ? new Date(now + (clinic.settings.holdMinutes ?? 10) * 60_000) : null;
@@ -216,10 +230,22 @@ export class CourseBookingService {
     });
   }
 
-  /** Turns an unexpired hold into a booking; 409 when it expired or was released. */
+  /**
+   * Turns an unexpired hold into a booking; 409 when it expired or was released.
+   *
+   * Why the clinic-time locks: a confirm makes held rows count again. A booking that, a moment
+   * later by the clock, judged the same hold expired would otherwise leave it out of its capacity
+   * while the confirm commits — two patients on one nurse's last place. So the confirm takes the
+   * locks a booking of the held chair times would take, and only then judges expiry with the
+   * injected clock: a booking of overlapping time either runs entirely before (its sweep cancels
+   * the hold and this answers 409) or entirely after (it sees the visits booked).
+   */
   async confirm(actor: Actor, courseId: string, bookingId: string): Promise<BookingView> {
     return inTransaction(this.dataSource, async (em) => {
+      await lockPatientOfCourse(em, courseId);
       const course = await loadCourse(em, actor.principal, courseId, true);
+      const held = await em.getRepository(Appointment).find({ where: { bookingId, courseId: course.id, status: 'held' } });
+      await this.booking.lockChairTimes(em, course.clinicId, held);
       const now = new Date(this.clock.now());
       // Expiry is judged in SQL against the clock's time, under the row lock the UPDATE takes.
       const [, changed] = (await em.query(
@@ -249,6 +275,7 @@ export class CourseBookingService {
   /** Releases a hold: its visits are cancelled and their chairs free at once. */
   async release(actor: Actor, courseId: string, bookingId: string): Promise<void> {
     await inTransaction(this.dataSource, async (em) => {
+      await lockPatientOfCourse(em, courseId);
       const course = await loadCourse(em, actor.principal, courseId, true);
       const now = new Date(this.clock.now());
       const [, changed] = (await em.query(

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Clock, CLOCK, courseMachine, DomainError, Protocol } from '@chairtime/domain';
+import { assertRems, Clock, CLOCK, courseMachine, DomainError } from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
 import { AuditService } from '@chairtime/audit';
 import { Patient } from '@chairtime/clinical/entities';
@@ -9,7 +9,7 @@ import { Role } from '@chairtime/identity';
 import { Course } from './entities';
 import { ProtocolService } from './protocol.service';
 import { SCREENING_GATE, ScreeningGate } from './screening-gate';
-import { Actor, loadClinic, loadCourse } from './course-access';
+import { Actor, loadClinic, loadCourse, lockPatientOfCourse } from './course-access';
 
 /** Statuses in which a visit still holds capacity and can be cancelled. */
 export const CANCELLABLE_STATUSES = ['held', 'booked'] as const;
@@ -75,7 +75,7 @@ export class CourseService implements OnModuleInit {
         }
         throw e;
       });
-      assertRems(protocol, patient, clinic.settings.remsCertified);
+      assertRems(protocol.visitKind, { patientEnrolled: !!patient.remsEnrollmentId, siteCertified: clinic.settings.remsCertified });
       if (this.gate) await this.gate.assertEligible(em, patient.id, clinic.id);
       const anchorAt = protocol.rules.repeat ? await this.lastVisitOfKind(em, patient.id, clinic.id, protocol.visitKind) : null;
       const course = await em.getRepository(Course).save(
@@ -108,6 +108,9 @@ export class CourseService implements OnModuleInit {
   /** Cancels the course, every future visit that still holds capacity and the course's series booking. */
   async cancel(actor: Actor, courseId: string, reason: string): Promise<CourseView> {
     return inTransaction(this.dataSource, async (em) => {
+      // The patient's lock before the course row (lock order: libs/persistence): no move of one
+      // of its visits runs while the course is being cancelled.
+      await lockPatientOfCourse(em, courseId);
       const course = await loadCourse(em, actor.principal, courseId, true);
       const next = courseMachine.next(course.status, 'cancel');
       const now = new Date(this.clock.now());
@@ -158,14 +161,5 @@ export class CourseService implements OnModuleInit {
       },
       em,
     );
-  }
-}
-
-/** Spravato is a REMS drug: no course without a certified site and an enrolled patient. */
-export function assertRems(protocol: Protocol, patient: Pick<Patient, 'remsEnrollmentId'>, clinicCertified: boolean): void {
-  if (protocol.visitKind !== 'spravato') return;
-  if (!clinicCertified) throw new DomainError('rule-violation', 'The clinic is not REMS-certified for Spravato', { reason: 'rems-site' });
-  if (!patient.remsEnrollmentId) {
-    throw new DomainError('rule-violation', 'The patient has no Spravato REMS enrollment', { reason: 'rems-patient' });
   }
 }

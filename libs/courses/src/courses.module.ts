@@ -8,6 +8,7 @@ import { CourseNextStepsService } from './course-next-steps.service';
 import { IdempotencyService } from './idempotency.service';
 import { ExpireHoldHandler } from './expire-hold.handler';
 import { CourseRescheduleGuard } from './course-reschedule.guard';
+import { PatientVisitGuard } from './patient-visit.guard';
 
 /** Treatment courses: protocols as data, plans, atomic series bookings with holds and idempotency. */
 @Module({
@@ -21,6 +22,7 @@ import { CourseRescheduleGuard } from './course-reschedule.guard';
     IdempotencyService,
     ExpireHoldHandler,
     CourseRescheduleGuard,
+    PatientVisitGuard,
   ],
   exports: [
     ProtocolService,
@@ -30,6 +32,7 @@ import { CourseRescheduleGuard } from './course-reschedule.guard';
     CourseNextStepsService,
     ExpireHoldHandler,
     CourseRescheduleGuard,
+    PatientVisitGuard,
   ],
 })
 export class CoursesModule {}

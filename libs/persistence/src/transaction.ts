@@ -48,3 +48,67 @@ export async function lockKeys(em: EntityManager, keys: string[], sharedKeys: st
     [keys],
   );
 }
+
+/*
+ * Lock order. Every transaction that changes visits takes its locks in this order, so no two can
+ * wait on each other in a cycle (a cycle is a deadlock: Postgres aborts one, and inTransaction
+ * retries it, but only after a second's deadlock_timeout):
+ *
+ *   1. the Idempotency-Key row (its unique index), so a replay never waits on anything below;
+ *   2. the patient lock(s), {@link lockPatients}: the one serialization point of a patient's visits;
+ *   3. row locks (FOR UPDATE) of the course, booking, appointment or waitlist freed-time row;
+ *   4. the clinic-time bucket locks (`lockKeysFor` in scheduling), all in one {@link lockKeys} call;
+ *   5. the key-share locks an INSERT's foreign keys take (the chair row).
+ *
+ * A transaction may skip a level, never go back up one: e.g. a reschedule reads its visit without
+ * a lock, takes the patient lock, and only then locks the visit's row.
+ */
+
+/** Patient locks already held by a transaction (advisory locks are re-entrant; this saves the round trip). */
+const heldPatientLocks = new WeakMap<EntityManager, Set<string>>();
+
+/**
+ * Takes the transaction-scoped lock of each patient (level 2 of the lock order above). Every
+ * change to a patient's visits — a series booking, a single visit, a move, a waitlist claim, a
+ * hold confirmed, a course cancelled — takes it before re-validating the rules that span visits.
+ *
+ * Why per patient and not per course: the rules that span visits are the patient's, not only one
+ * course's. Two moves of different visits of one course each pass the protocol check against the
+ * other's old date unless they serialize; an ad-hoc infusion has no course to lock, yet must keep a
+ * rest day from the patient's course visits; and a booster course and an induction course of one
+ * patient share the rest day. One lock per patient covers all three; a patient makes few changes
+ * at once, so it costs no throughput.
+ *
+ * Caveat: a `ROLLBACK TO SAVEPOINT` releases locks taken after the savepoint, so take this lock
+ * before any savepoint (the record below would otherwise skip taking it again).
+ */
+export async function lockPatients(em: EntityManager, patientIds: Iterable<string>): Promise<void> {
+  let held = heldPatientLocks.get(em);
+  if (!held) heldPatientLocks.set(em, (held = new Set()));
+  const missing = [...new Set(patientIds)].filter((id) => !held.has(id));
+  if (missing.length === 0) return;
+  await lockKeys(
+    em,
+    missing.map((id) => `patient:${id}`),
+  );
+  for (const id of missing) held.add(id);
+}
+
+/**
+ * {@link lockPatients} for the patient of a course or visit row, found and locked in one round
+ * trip (the key is hashed as {@link lockKeys} hashes `patient:<id>`). The row itself is not
+ * locked: its patient never changes. Answers the patient id, or null for no such row.
+ */
+export async function lockPatientOf(em: EntityManager, table: 'course' | 'appointment', id: string): Promise<string | null> {
+  const [row] = await txQuery<{ patient_id: string }>(
+    em,
+    `lock-patient-of-${table}`,
+    `SELECT patient_id, pg_advisory_xact_lock(hashtextextended('patient:' || patient_id::text, 0)) FROM ${table} WHERE id = $1`,
+    [id],
+  );
+  if (!row) return null;
+  let held = heldPatientLocks.get(em);
+  if (!held) heldPatientLocks.set(em, (held = new Set()));
+  held.add(row.patient_id);
+  return row.patient_id;
+}

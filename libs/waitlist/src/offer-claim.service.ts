@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CLOCK, Clock, DomainError } from '@chairtime/domain';
 import { AuditService } from '@chairtime/audit';
 import { cancelJobs, JobName } from '@chairtime/jobs';
-import { inTransaction } from '@chairtime/persistence';
+import { inTransaction, lockPatients } from '@chairtime/persistence';
 import { assertPatientScope, Principal } from '@chairtime/identity';
 import { APP_CONFIG, AppConfig } from '@chairtime/config';
 import { ActionClaims, ActionDescription, ActionDelegate, ActionService, issueActionToken, MessageLinks } from '@chairtime/messaging';
@@ -100,6 +100,10 @@ export class OfferClaimService implements ActionDelegate, OnModuleInit {
 
   private async decide(em: EntityManager, who: Claimant, offerId: string, requestId: string | null): Promise<Outcome> {
     const peek = await this.load(em, who, offerId);
+    // The patient's lock first (lock order: libs/persistence), and before the savepoint below (a
+    // rollback to it would release a lock taken after it): the move re-validates the patient's
+    // course and rest day, which no other change of theirs may alter until this commits.
+    await lockPatients(em, [peek.patientId]);
     // The freed row is the claims' common lock: the first to take it decides for all of them.
     const freed = await em.findOneOrFail(FreedChairTime, { where: { id: peek.freedId }, lock: { mode: 'pessimistic_write' } });
     const offer = await em.findOneOrFail(WaitlistOffer, { where: { id: offerId } });

@@ -31,7 +31,8 @@ export class DayOfController {
   @ApiOkResponse({ description: 'The checked-in appointment' })
   @ApiConflictResponse({ description: 'Not booked (`currentStatus`)' })
   @ApiUnprocessableEntityResponse({
-    description: 'Intoxication attested (an `intoxicated` task is raised), or Spravato without REMS enrollment',
+    description:
+      'Intoxication attested (an `intoxicated` task is raised), or Spravato without REMS enrollment (`rems-patient`) or at a site not REMS-certified (`rems-site`)',
   })
   checkIn(
     @CurrentPrincipal() principal: Principal,

@@ -31,7 +31,10 @@ export class CourseBookingsController {
   })
   @ApiCreatedResponse({ description: '{bookingId, status: "booked" | "held", holdExpiresAt?, appointments}' })
   @ApiConflictResponse({ description: 'conflicts: [{sequence, startsAt, reason}]' })
-  @ApiUnprocessableEntityResponse({ description: 'violations: [{code, sequence}] or idempotency-mismatch' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      "violations: [{code, sequence}], REMS (`rems-site`, `rems-patient`), the rest day from the patient's other visits (`rest-day`), or idempotency-mismatch",
+  })
   async book(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

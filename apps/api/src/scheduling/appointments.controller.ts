@@ -39,7 +39,10 @@ export class AppointmentsController {
   @ApiBadRequestResponse({ description: 'Start off the grid, in a DST gap or in the past; unknown kind' })
   @ApiNotFoundResponse({ description: 'Unknown clinic, patient or chair (or another tenant’s)' })
   @ApiConflictResponse({ description: 'conflicts: [{startsAt, reason}]' })
-  @ApiUnprocessableEntityResponse({ description: 'The chair lacks the capability, or the Idempotency-Key was used with another body' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'A treatment visit breaks a gate of a course (`reason`: `screening-not-approved`, `contraindication`, `rems-site`, `rems-patient`, `rest-day`), the chair lacks the capability, or the Idempotency-Key was used with another body',
+  })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -107,7 +110,10 @@ export class AppointmentsController {
   @Roles(Role.Scheduler, Role.Patient)
   @ApiOkResponse({ description: 'The moved appointment (same id, new times)' })
   @ApiConflictResponse({ description: 'conflicts, or not movable from its status (currentStatus)' })
-  @ApiUnprocessableEntityResponse({ description: 'Breaks the course protocol, or a patient inside the notice period' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      "Breaks the course protocol (`violations`), the rest day from the patient's other visits (`rest-day`), Spravato REMS (`rems-site`, `rems-patient`), or a patient inside the notice period",
+  })
   reschedule(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

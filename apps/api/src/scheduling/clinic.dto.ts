@@ -36,7 +36,10 @@ export class CreateClinicDto {
   @MaxLength(100)
   timezone!: string;
 
-  @ApiPropertyOptional({ description: 'Merged over the defaults (slotMinutes 15, prepMinutes 10, turnoverMinutes 10, nurseRatio 4, …)' })
+  @ApiPropertyOptional({
+    description:
+      'Merged over the defaults (slotMinutes 15, prepMinutes 10, turnoverMinutes 10, nurseRatio 4, …, remsCertified false: a site is not Spravato REMS-certified until an admin says so)',
+  })
   @IsOptional()
   @IsObject()
   settings?: Record<string, unknown>;

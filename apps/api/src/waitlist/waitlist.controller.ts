@@ -88,7 +88,9 @@ export class WaitlistOffersController {
   @Roles(Role.Patient, Role.Scheduler)
   @ApiOkResponse({ description: '{offer, appointment}: the visit moved to the offered time' })
   @ApiConflictResponse({ description: 'Another claim won, the time was taken, or the offer expired (currentStatus)' })
-  @ApiUnprocessableEntityResponse({ description: 'The course changed and the move no longer obeys its protocol' })
+  @ApiUnprocessableEntityResponse({
+    description: 'The course changed and the move no longer obeys its protocol, the rest day or Spravato REMS',
+  })
   claim(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Param('offerId', ParseUUIDPipe) offerId: string) {
     return this.claims.claimAs(principal, offerId, requestId);
   }

@@ -3,11 +3,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import {
   AppointmentAction,
   appointmentMachine,
+  assertRems,
   Clock,
   CLOCK,
   dischargeRefusals,
   DomainError,
   remsFormDueAt,
+  REMS_VISIT_KIND,
   spravatoVitalsMissing,
 } from '@chairtime/domain';
 import { inTransaction } from '@chairtime/persistence';
@@ -60,7 +62,8 @@ export class DayOfService {
   /**
    * Checks a booked patient in. An intoxication attestation refuses the visit: the attestation is
    * kept as an `intoxicated` task (committed) and the call answers 422; the visit stays `booked`
-   * so the clinic can cancel or rebook it. Spravato needs the patient's REMS enrollment.
+   * so the clinic can cancel or rebook it. Spravato needs the patient's REMS enrollment and the
+   * site's REMS certification.
    */
   async checkIn(actor: Actor, appointmentId: string, input: { intoxicated: boolean }): Promise<DayOfAppointmentView> {
     assertStaff(actor.principal, 'Appointment');
@@ -90,11 +93,11 @@ export class DayOfService {
         );
         return null;
       }
-      if (appt.kind === 'spravato') {
+      if (appt.kind === REMS_VISIT_KIND) {
+        // REMS is a hard stop at check-in too: the patient enrolled AND the site certified today.
         const patient = await em.getRepository(Patient).findOneOrFail({ where: { id: appt.patientId } });
-        if (!patient.remsEnrollmentId) {
-          throw new DomainError('rule-violation', 'The patient has no Spravato REMS enrollment', { reason: 'rems-patient' });
-        }
+        const clinic = await loadClinic(em, appt.clinicId);
+        assertRems(appt.kind, { patientEnrolled: !!patient.remsEnrollmentId, siteCertified: clinic.settings.remsCertified });
       }
       appt.status = next;
       appt.checkedInAt = new Date(this.clock.now());

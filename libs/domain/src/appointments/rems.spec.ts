@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { remsFormDueAt } from './rems';
+import { assertRems, remsFormDueAt } from './rems';
 
 const at = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).toMillis();
 const local = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toISO();
@@ -26,5 +26,23 @@ describe('remsFormDueAt', () => {
 
   it('refuses an unknown zone', () => {
     expect(() => remsFormDueAt(0, 'Mars/Olympus')).toThrow(/time zone/);
+  });
+});
+
+describe('assertRems', () => {
+  it('lets a Spravato visit through only with a certified site AND an enrolled patient', () => {
+    expect(() => assertRems('spravato', { patientEnrolled: true, siteCertified: true })).not.toThrow();
+    expect(() => assertRems('spravato', { patientEnrolled: true, siteCertified: false })).toThrow(
+      expect.objectContaining({ code: 'rule-violation', details: { reason: 'rems-site' } }),
+    );
+    expect(() => assertRems('spravato', { patientEnrolled: false, siteCertified: true })).toThrow(
+      expect.objectContaining({ code: 'rule-violation', details: { reason: 'rems-patient' } }),
+    );
+  });
+
+  it('does not govern other kinds', () => {
+    for (const kind of ['iv-infusion', 'im-injection', 'lozenge', 'intake']) {
+      expect(() => assertRems(kind, { patientEnrolled: false, siteCertified: false })).not.toThrow();
+    }
   });
 });

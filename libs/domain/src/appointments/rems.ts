@@ -19,3 +19,30 @@ export function remsFormDueAt(sessionAt: number, zone: string): number {
   if (!local.isValid) throw new DomainError('validation', `Unknown time zone ${zone}`, { path: 'zone' });
   return local.plus({ days: REMS_FORM_DUE_DAYS }).endOf('day').toMillis();
 }
+
+/** The visit kind the Spravato REMS program governs. */
+export const REMS_VISIT_KIND = 'spravato';
+
+/** What REMS needs to know of a Spravato visit's patient and site. */
+export interface RemsStanding {
+  /** The patient's REMS enrollment is on record. */
+  patientEnrolled: boolean;
+  /** The site (clinic) is REMS-certified (`settings.remsCertified`). */
+  siteCertified: boolean;
+}
+
+/**
+ * Spravato REMS is a hard stop: no Spravato visit is booked, moved (reschedule, waitlist claim) or
+ * checked in unless the site is certified AND the patient is enrolled. Other kinds pass.
+ *
+ * @throws DomainError `rule-violation` (422) with `reason` `rems-site` or `rems-patient`
+ */
+export function assertRems(visitKind: string, standing: RemsStanding): void {
+  if (visitKind !== REMS_VISIT_KIND) return;
+  if (standing.siteCertified !== true) {
+    throw new DomainError('rule-violation', 'The clinic is not REMS-certified for Spravato', { reason: 'rems-site' });
+  }
+  if (standing.patientEnrolled !== true) {
+    throw new DomainError('rule-violation', 'The patient has no Spravato REMS enrollment', { reason: 'rems-patient' });
+  }
+}

@@ -11,12 +11,13 @@ import {
   parseClinicBound,
   parseClinicTime,
 } from '@chairtime/domain';
-import { inTransaction } from '@chairtime/persistence';
+import { inTransaction, lockPatientOf, lockPatients } from '@chairtime/persistence';
 import { assertClinicScope, assertPatientScope, Principal, Role } from '@chairtime/identity';
 import { AuditService } from '@chairtime/audit';
 import { Appointment, Chair, Clinic } from '../entities';
 import { BookingService } from '../booking/booking.service';
 import { BookingConflict } from '../booking/booking.types';
+import { RescheduleGuards } from '../booking/reschedule-guards';
 import { AppointmentResponse, toAppointmentResponse } from '../booking/appointment-response';
 import { CapacityLoader, loadVisitKind, visitKindSpec } from '../capacity/capacity-loader.service';
 import { loadScopedClinic } from '../clinics/clinic-admin.service';
@@ -78,6 +79,7 @@ export class AppointmentService {
     private readonly booking: BookingService,
     private readonly capacity: CapacityLoader,
     private readonly audit: AuditService,
+    private readonly guards: RescheduleGuards,
   ) {}
 
   /** Books one visit; with `idem`, the same key and body replays the first response. */
@@ -92,6 +94,9 @@ export class AppointmentService {
         keyId = claim.id;
       }
       await this.assertPatient(em, actor.principal, input.patientId, clinic.id);
+      // The patient's lock first (lock order: libs/persistence): the single-visit guards below
+      // read the patient's other visits, and must still be right when this one commits.
+      await lockPatients(em, [input.patientId]);
       const kind = await loadVisitKind(em, input.kind);
       const startsAt = parseClinicTime(input.startsAt, clinic.timezone, 'startsAt', { notBefore: this.clock.now() });
       if (input.chairId !== undefined) {
@@ -106,6 +111,8 @@ export class AppointmentService {
           });
         }
       }
+      // Screening, REMS and the rest day: a single treatment visit obeys what a course enforces.
+      await this.guards.checkSingleVisit(em, { clinic, patientId: input.patientId, kind, startsAt });
       let appt: Appointment;
       try {
         [appt] = await this.booking.bookVisits(
@@ -184,6 +191,10 @@ export class AppointmentService {
 
   async reschedule(actor: Actor, id: string, input: { startsAt: string; chairId?: string }): Promise<AppointmentResponse> {
     return inTransaction(this.dataSource, async (em) => {
+      // The patient's lock before the visit's row lock (lock order: libs/persistence); a visit's
+      // patient never changes, so the unlocked read names the right one. (Taken before the scope
+      // check: a lock taken for a caller who then gets 404 only delays that patient's changes.)
+      await lockPatientOf(em, 'appointment', id);
       const appt = await this.load(em, actor.principal, id, true);
       const clinic = await em.getRepository(Clinic).findOneOrFail({ where: { id: appt.clinicId } });
       const startsAt = parseClinicTime(input.startsAt, clinic.timezone, 'startsAt', { notBefore: this.clock.now() });

@@ -12,7 +12,7 @@ import {
   Interval,
   startCheckWindow,
 } from '@chairtime/domain';
-import { lockKeys, PG, pgCode, pgConstraint, txQuery } from '@chairtime/persistence';
+import { lockKeys, lockPatients, PG, pgCode, pgConstraint, txQuery } from '@chairtime/persistence';
 import { Appointment, Clinic, VisitKind } from '../entities';
 import { CapacityLoader, loadVisitKind, tstzrange, visitKindSpec } from '../capacity/capacity-loader.service';
 import { AppointmentChange, AppointmentEvents } from './appointment-events';
@@ -75,6 +75,13 @@ export class BookingService {
     if (requests.length === 0) return [];
     if (opts.status === 'held' && !opts.holdExpiresAt)
       throw new DomainError('validation', 'A hold needs an expiry', { path: 'holdExpiresAt' });
+    // The patient lock before the clinic-time locks (the lock order in libs/persistence). Callers
+    // take it first thing in their transaction, before their row locks; this is a no-op then, and
+    // the guarantee when a caller forgot.
+    await lockPatients(
+      em,
+      requests.map((r) => r.patientId),
+    );
     const now = this.clock.now();
     const kinds = await this.kinds(
       em,
@@ -157,6 +164,21 @@ export class BookingService {
     return rows;
   }
 
+  /**
+   * Takes the clinic-time locks a booking of these visits' chair times would take, for a change
+   * that makes existing rows count again without placing them anew: a hold confirmed. Without
+   * them, a booking that judged the hold expired a moment later could fill the same nurse.
+   */
+  async lockChairTimes(em: EntityManager, clinicId: string, visits: Pick<Appointment, 'startsAt' | 'chairReleasedAt'>[]): Promise<void> {
+    await lockKeys(
+      em,
+      lockKeysFor(
+        clinicId,
+        visits.map((v) => ({ start: v.startsAt.getTime(), end: v.chairReleasedAt.getTime() })),
+      ),
+    );
+  }
+
   /** Cancels a visit (a held one is released); frees its chair at once. */
   async cancel(em: EntityManager, appt: Appointment, opts: CancelOptions): Promise<Appointment> {
     appt.status = appointmentMachine.next(appt.status, appt.status === 'held' ? 'release' : 'cancel');
@@ -186,6 +208,9 @@ export class BookingService {
    */
   async reschedule(em: EntityManager, appt: Appointment, newStart: Date, chairId?: string | null): Promise<Appointment> {
     appointmentMachine.next(appt.status, 'reschedule');
+    // The guards re-validate the rules that span the patient's visits (a course's protocol, the
+    // rest day, REMS): only under the patient's lock is what they read still true at commit.
+    await lockPatients(em, [appt.patientId]);
     await this.guards.check(em, appt, newStart);
     const clinic = await em.getRepository(Clinic).findOneOrFail({ where: { id: appt.clinicId } });
     const kind = await loadVisitKind(em, appt.kind);
@@ -238,7 +263,12 @@ export class BookingService {
     const capacity = await this.capacity.loadRanges(em, clinic, windows, { excludeAppointmentIds: exclude });
     // The load already leaves expired holds out; the sweep (only when it saw some) takes their rows
     // out of the exclusion constraints' way.
-    if (capacity.expiredHoldIds.length > 0) await this.sweep(em, clinic, windows, capacity.expiredHoldIds);
+    if (capacity.expiredHoldIds.length === 0) return capacity;
+    const swept = await this.sweep(em, clinic, windows, capacity.expiredHoldIds);
+    // A hold the load judged expired but the sweep did not cancel changed meanwhile: confirmed (it
+    // counts again), released or expired by its job. The capacity read above left it out, so it is
+    // read again rather than trusted: a confirmed hold must not be booked over.
+    if (swept < capacity.expiredHoldIds.length) return this.capacity.loadRanges(em, clinic, windows, { excludeAppointmentIds: exclude });
     return capacity;
   }
 
@@ -267,8 +297,8 @@ export class BookingService {
     }
   }
 
-  /** Cancels the expired holds among `ids` in the locked windows and tells the listeners. */
-  private async sweep(em: EntityManager, clinic: Clinic, windows: Interval[], ids: string[]): Promise<void> {
+  /** Cancels the expired holds among `ids` in the locked windows and tells the listeners; answers how many it cancelled. */
+  private async sweep(em: EntityManager, clinic: Clinic, windows: Interval[], ids: string[]): Promise<number> {
     const now = new Date(this.clock.now());
     const [rows] = (await em.query(
       `UPDATE appointment SET status = 'cancelled', cancel_reason = 'hold-expired', cancelled_at = $2, version = version + 1, updated_at = $2
@@ -277,12 +307,13 @@ export class BookingService {
        RETURNING id`,
       [clinic.id, now, windows.map(tstzrange), ids],
     )) as [{ id: string }[], number];
-    if (rows.length === 0) return;
+    if (rows.length === 0) return 0;
     const expired = await em.getRepository(Appointment).find({ where: { id: In(rows.map((r) => r.id)) } });
     await this.events.emit(
       em,
       expired.map((appointment): AppointmentChange => ({ type: 'expired', appointment })),
     );
+    return rows.length;
   }
 
   private async kinds(em: EntityManager, keys: string[], known: VisitKind[]): Promise<Map<string, VisitKind>> {

@@ -14,7 +14,10 @@ export interface ClinicSettings {
   holdMinutes: number;
   /** Hours before a visit after which a patient can no longer cancel or move it themselves. */
   patientNoticeHours: number;
-  /** Spravato REMS certification of the site (a hard stop for Spravato bookings). */
+  /**
+   * Spravato REMS certification of the site: a hard stop for booking, moving and checking in
+   * Spravato visits. False until an admin sets it (PATCH /v1/clinics/:id, audited).
+   */
   remsCertified: boolean;
 }
 
@@ -28,12 +31,13 @@ export const DEFAULT_CLINIC_SETTINGS: ClinicSettings = {
   requireScreeningApproval: true,
   holdMinutes: 10,
   patientNoticeHours: 24,
-  remsCertified: true,
+  remsCertified: false,
 };
 
 /** A clinic: the tenant. Every other row carries its `clinic_id`. */
 @Entity('clinic')
 @Check('clinic_name_not_blank', 'length(btrim(name)) > 0')
+@Check('clinic_settings_rems_certified', "coalesce(jsonb_typeof(settings -> 'remsCertified'), 'missing') = 'boolean'")
 export class Clinic {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
