@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
 import { TaskService } from '@chairtime/clinical';
 import { ResolveTaskDto, TaskQueryDto } from './clinical.dto';
+import { TaskDto, TaskPage } from './clinical-response.dto';
 
 /** Staff work items (vitals holds, safety escalations, REMS forms, ...). */
 @ApiTags('tasks')
@@ -14,8 +15,10 @@ export class TasksController {
   @Get()
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
   @ApiOkResponse({
+    type: TaskPage,
     description: '[{id, kind, appointmentId?, patientId, createdAt, status, priority}], newest first; next page cursor in `X-Next-Cursor`',
   })
+  @ApiOperation({ summary: "List a clinic's tasks" })
   async list(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -30,7 +33,8 @@ export class TasksController {
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: 'The acknowledged task' })
+  @ApiOkResponse({ type: TaskDto, description: 'The acknowledged task' })
+  @ApiOperation({ summary: 'Acknowledge a task' })
   acknowledge(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Param('id', ParseUUIDPipe) id: string) {
     return this.tasks.acknowledge({ principal, requestId }, id);
   }
@@ -38,7 +42,8 @@ export class TasksController {
   @Post(':id/resolve')
   @HttpCode(200)
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: 'The resolved task' })
+  @ApiOkResponse({ type: TaskDto, description: 'The resolved task' })
+  @ApiOperation({ summary: 'Resolve a task' })
   resolve(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

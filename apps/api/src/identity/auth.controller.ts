@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { AuthService, CurrentPrincipal, LoginThrottle, Principal, Public, RequestId, Role, Roles } from '@chairtime/identity';
 import { LoginDto, RefreshDto, TokenPairDto } from './auth.dto';
 
@@ -18,6 +18,7 @@ export class AuthController {
   @LoginThrottle()
   @ApiOkResponse({ type: TokenPairDto })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address for this email, or the account is locked' })
+  @ApiOperation({ summary: 'Sign in with email and password' })
   login(@Body() body: LoginDto, @RequestId() requestId: string | null): Promise<TokenPairDto> {
     return this.auth.login(body.email, body.password, { requestId });
   }
@@ -26,6 +27,7 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
+  @ApiOperation({ summary: 'Exchange a refresh token for a new pair' })
   refresh(@Body() body: RefreshDto, @RequestId() requestId: string | null): Promise<TokenPairDto> {
     return this.auth.refresh(body.refreshToken, { requestId });
   }
@@ -36,6 +38,7 @@ export class AuthController {
   @ApiNoContentResponse({
     description: 'The refresh token’s session is revoked, its access tokens with it (also answered for unknown tokens)',
   })
+  @ApiOperation({ summary: 'Sign out: end the session' })
   async logout(@CurrentPrincipal() p: Principal, @Body() body: RefreshDto, @RequestId() requestId: string | null): Promise<void> {
     await this.auth.logout(p, body.refreshToken, { requestId });
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles, UsersService } from '@chairtime/identity';
 import { CreateUserDto, CreatedUserDto, UserDto } from './auth.dto';
 import { EVERY_ROLE } from './auth.controller';
@@ -13,6 +13,7 @@ export class UsersController {
   @Get('me')
   @Roles(...EVERY_ROLE)
   @ApiOkResponse({ type: UserDto })
+  @ApiOperation({ summary: 'The signed-in user' })
   me(@CurrentPrincipal() p: Principal): Promise<UserDto> {
     return this.users.me(p);
   }
@@ -20,6 +21,7 @@ export class UsersController {
   @Post('users')
   @Roles(Role.Admin)
   @ApiCreatedResponse({ type: CreatedUserDto })
+  @ApiOperation({ summary: 'Create a user (admin)' })
   create(@CurrentPrincipal() p: Principal, @Body() body: CreateUserDto, @RequestId() requestId: string | null): Promise<CreatedUserDto> {
     return this.users.create(p, body, requestId);
   }

@@ -51,7 +51,12 @@ export class ActionAnswerFieldsDto {
   @Max(FEELING_MAX)
   feeling?: number;
 
-  @ApiPropertyOptional({ enum: REPORTABLE_SIDE_EFFECTS, isArray: true, description: 'wellbeing check-ins' })
+  @ApiPropertyOptional({
+    maxItems: REPORTABLE_SIDE_EFFECTS.length,
+    enum: REPORTABLE_SIDE_EFFECTS,
+    isArray: true,
+    description: 'wellbeing check-ins',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(REPORTABLE_SIDE_EFFECTS.length)

@@ -11,6 +11,7 @@ import {
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
 import { ChairAdminService } from '@chairtime/scheduling';
 import { CreateBlockDto, PageQueryDto, UpdateChairDto } from './clinic.dto';
+import { ChairBlockDto, ChairBlockPage, ChairDto } from './scheduling-response.dto';
 
 /** A chair and its blocks (maintenance): schedulers manage, staff of the chair's clinic read. Changes are audited. */
 @ApiTags('clinics')
@@ -27,7 +28,7 @@ export class ChairsController {
       'held) are on it is a 409 whose `conflicts` name each visit (`appointmentId`, `startsAt`, `kind`, `reason`): move or cancel ' +
       'them first. An inactive chair offers no availability and takes no new bookings.',
   })
-  @ApiOkResponse({ description: '{id, clinicId, name, capabilities, active}' })
+  @ApiOkResponse({ type: ChairDto, description: '{id, clinicId, name, capabilities, active}' })
   @ApiBadRequestResponse({ description: 'Unknown capability (names capabilities[i]), blank name' })
   @ApiConflictResponse({ description: 'Future visits need the chair, or the name is taken' })
   @ApiNotFoundResponse()
@@ -42,8 +43,9 @@ export class ChairsController {
 
   @Post(':chairId/blocks')
   @Roles(Role.Scheduler)
-  @ApiCreatedResponse({ description: '{id, chairId, startsAt, endsAt, reason}' })
+  @ApiCreatedResponse({ type: ChairBlockDto, description: '{id, chairId, startsAt, endsAt, reason}' })
   @ApiNotFoundResponse()
+  @ApiOperation({ summary: 'Block a chair for maintenance' })
   addBlock(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -55,7 +57,8 @@ export class ChairsController {
 
   @Get(':chairId/blocks')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: '{items: [...], nextCursor}' })
+  @ApiOkResponse({ type: ChairBlockPage, description: '{items: [...], nextCursor}' })
+  @ApiOperation({ summary: "List a chair's blocks" })
   blocks(@CurrentPrincipal() p: Principal, @Param('chairId', ParseUUIDPipe) chairId: string, @Query() q: PageQueryDto) {
     return this.chairs.listBlocks(p, chairId, q.limit ?? 50, q.cursor);
   }

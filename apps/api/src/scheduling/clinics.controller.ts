@@ -12,6 +12,8 @@ import {
   ReplaceHoursDto,
   UpdateClinicDto,
 } from './clinic.dto';
+import { ChairDto, ChairPage, ClinicDto, ClosureDto, ClosurePage, HoursDto, ShiftDto, ShiftPage } from './scheduling-response.dto';
+import { ApiProblems } from '../http/problem.dto';
 
 const DEFAULT_LIMIT = 50;
 
@@ -31,7 +33,7 @@ export class ClinicsController {
   @Post()
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Create a clinic (admin)' })
-  @ApiCreatedResponse({ description: '{id, name, timezone, settings}' })
+  @ApiCreatedResponse({ type: ClinicDto, description: '{id, name, timezone, settings}' })
   @ApiBadRequestResponse({ description: 'Invalid time zone or settings; errors name each field' })
   create(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Body() dto: CreateClinicDto) {
     return this.clinics.create({ principal, requestId }, dto);
@@ -40,7 +42,7 @@ export class ClinicsController {
   @Get(':clinicId')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
   @ApiOperation({ summary: 'Read a clinic (its staff, admin)' })
-  @ApiOkResponse({ description: '{id, name, timezone, settings}' })
+  @ApiOkResponse({ type: ClinicDto, description: '{id, name, timezone, settings}' })
   @ApiNotFoundResponse()
   get(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string) {
     return this.clinics.get(p, clinicId);
@@ -49,7 +51,7 @@ export class ClinicsController {
   @Patch(':clinicId')
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Change name, zone or settings (admin); settings are merged over the current ones' })
-  @ApiOkResponse({ description: '{id, name, timezone, settings}' })
+  @ApiOkResponse({ type: ClinicDto, description: '{id, name, timezone, settings}' })
   update(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -62,7 +64,7 @@ export class ClinicsController {
   @Put(':clinicId/hours')
   @Roles(Role.Scheduler)
   @ApiOperation({ summary: 'Replace the weekly opening intervals' })
-  @ApiOkResponse({ description: '{weekly: [{weekday, opens, closes}]}' })
+  @ApiOkResponse({ type: HoursDto, description: '{weekly: [{weekday, opens, closes}]}' })
   @ApiBadRequestResponse({ description: 'closes ≤ opens, overlapping intervals on a weekday, weekday outside 1–7' })
   replaceHours(
     @CurrentPrincipal() principal: Principal,
@@ -75,14 +77,16 @@ export class ClinicsController {
 
   @Get(':clinicId/hours')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: '{weekly: [{weekday, opens, closes}]}' })
+  @ApiOkResponse({ type: HoursDto, description: '{weekly: [{weekday, opens, closes}]}' })
+  @ApiOperation({ summary: 'Read the weekly opening intervals' })
   hours(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string) {
     return this.clinics.getHours(p, clinicId);
   }
 
   @Post(':clinicId/closures')
   @Roles(Role.Scheduler)
-  @ApiCreatedResponse({ description: '{id, clinicId, startDate, endDate, reason}' })
+  @ApiCreatedResponse({ type: ClosureDto, description: '{id, clinicId, startDate, endDate, reason}' })
+  @ApiOperation({ summary: 'Close the clinic for a range of dates' })
   addClosure(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -94,14 +98,17 @@ export class ClinicsController {
 
   @Get(':clinicId/closures')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: '{items: [...], nextCursor}' })
+  @ApiOkResponse({ type: ClosurePage, description: '{items: [...], nextCursor}' })
+  @ApiOperation({ summary: 'List closures by start date' })
   closures(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: PageQueryDto) {
     return this.clinics.listClosures(p, clinicId, q.limit ?? DEFAULT_LIMIT, q.cursor);
   }
 
   @Post(':clinicId/chairs')
   @Roles(Role.Scheduler)
-  @ApiCreatedResponse({ description: '{id, clinicId, name, capabilities, active}' })
+  @ApiCreatedResponse({ type: ChairDto, description: '{id, clinicId, name, capabilities, active}' })
+  @ApiOperation({ summary: 'Add a chair' })
+  @ApiProblems(409)
   addChair(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -113,14 +120,16 @@ export class ClinicsController {
 
   @Get(':clinicId/chairs')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: '{items: [{id, name, capabilities, active}], nextCursor}' })
+  @ApiOkResponse({ type: ChairPage, description: '{items: [{id, name, capabilities, active}], nextCursor}' })
+  @ApiOperation({ summary: 'List chairs' })
   chairs(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: PageQueryDto) {
     return this.chairAdmin.listChairs(p, clinicId, q.limit ?? DEFAULT_LIMIT, q.cursor);
   }
 
   @Post(':clinicId/shifts')
   @Roles(Role.Scheduler)
-  @ApiCreatedResponse({ description: '{id, clinicId, role, startsAt, endsAt, name}' })
+  @ApiCreatedResponse({ type: ShiftDto, description: '{id, clinicId, role, startsAt, endsAt, name}' })
+  @ApiOperation({ summary: 'Add a nurse or clinician shift' })
   addShift(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -133,9 +142,11 @@ export class ClinicsController {
   @Get(':clinicId/shifts')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
   @ApiOkResponse({
+    type: ShiftPage,
     description: '{items: [{id, clinicId, role, startsAt, endsAt, name}], nextCursor}; from/to keep shifts overlapping those local dates',
   })
   @ApiBadRequestResponse({ description: 'Bad dates, to before from, unknown role' })
+  @ApiOperation({ summary: 'List shifts' })
   shifts(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: ListShiftsQueryDto) {
     return this.clinics.listShifts(p, clinicId, { ...q, limit: q.limit ?? DEFAULT_LIMIT });
   }
