@@ -26,7 +26,8 @@ export function createResponseChecker(document: OpenAPIObject): (r: RecordedResp
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
   // Schemas refer to '#/components/schemas/X'; register the components under one id and point there.
-  const rewrite = <T>(v: T): T => JSON.parse(JSON.stringify(v).replaceAll('"#/components/', '"openapi.json#/components/')) as T;
+  const rewrite = <T>(v: T): T =>
+    nullableRefs(JSON.parse(JSON.stringify(v).replaceAll('"#/components/', '"openapi.json#/components/'))) as T;
   ajv.addSchema({ $id: 'openapi.json', components: rewrite(document.components ?? {}) });
   const routes = Object.entries(document.paths).map(([template, item]) => ({
     template,
@@ -73,4 +74,20 @@ export function createResponseChecker(document: OpenAPIObject): (r: RecordedResp
       );
     return `${where}: body does not match the schema: ${errors.join('; ')}`;
   };
+}
+
+/**
+ * OpenAPI 3.0 `nullable` only widens a `type` beside it; `{nullable, allOf: [$ref]}` (how Nest
+ * writes a nullable DTO property) means "the DTO or null" to generated clients (openapi-typescript),
+ * so it is checked that way.
+ */
+function nullableRefs(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(nullableRefs);
+  if (typeof v !== 'object' || v === null) return v;
+  const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, nullableRefs(x)])) as Record<string, unknown>;
+  if (o.nullable === true && (o.allOf || o.$ref || o.oneOf || o.anyOf)) {
+    const { nullable: _nullable, type: _type, ...rest } = o;
+    return { anyOf: [{ type: 'null' }, rest] };
+  }
+  return o;
 }

@@ -40,7 +40,7 @@ export class AuditQueryDto {
 }
 
 export class AuditEntryDto {
-  @ApiProperty({ format: 'uuid', maxLength: 36 }) id!: string;
+  @ApiProperty({ pattern: '^[0-9]+$', maxLength: 20, description: 'Increasing with time (a bigint as a string)' }) id!: string;
   @ApiProperty({ format: 'date-time', maxLength: 40 }) at!: string;
   @ApiProperty({ nullable: true, type: String, format: 'uuid', maxLength: 36 }) actorId!: string | null;
   @ApiProperty({ maxLength: 50, example: 'scheduler' }) actorRole!: string;

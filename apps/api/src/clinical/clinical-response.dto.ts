@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { arrayOf, DATE, INSTANT, nullable, PageOf, text, UUID } from '../http/page.dto';
+import { arrayOf, DATE, INSTANT, nullable, text, UUID } from '../http/page.dto';
 import { E164 } from './clinical.dto';
 
 const PHONE = { type: String, pattern: E164.source, maxLength: 16, example: '+15551234567' };
@@ -97,5 +97,3 @@ export class RemsFormResultDto {
   @ApiProperty(UUID) appointmentId!: string;
   @ApiProperty(INSTANT) filedAt!: string;
 }
-
-export const TaskPage = PageOf(TaskDto);

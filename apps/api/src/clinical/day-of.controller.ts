@@ -12,6 +12,7 @@ import { DayOfService, VitalsService } from '@chairtime/clinical';
 import { CheckInDto, DischargeDto, RemsFormDto, RideDto, SideEffectsDto, VitalsDto } from './clinical.dto';
 import { RemsFormResultDto, SideEffectsResultDto, VitalsResultDto } from './clinical-response.dto';
 import { DayOfAppointmentDto } from '../scheduling/scheduling-response.dto';
+import { ApiProblems } from '../http/problem.dto';
 
 /** The day of treatment. Refused transitions are 409 with `currentStatus`. */
 @ApiTags('appointments')
@@ -26,6 +27,7 @@ export class DayOfController {
   @Roles(Role.Scheduler, Role.Nurse, Role.Patient)
   @ApiOkResponse({ type: DayOfAppointmentDto, description: 'The appointment with its ride' })
   @ApiOperation({ summary: 'Record the ride home' })
+  @ApiProblems(409)
   ride(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -96,6 +98,7 @@ export class DayOfController {
   @Roles(Role.Nurse, Role.Clinician)
   @ApiCreatedResponse({ type: SideEffectsResultDto, description: '{effects: [{id, name, severity, note?}]}' })
   @ApiOperation({ summary: 'Record side effects' })
+  @ApiProblems(409)
   sideEffects(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -112,6 +115,7 @@ export class DayOfController {
     description: 'The filed Spravato REMS Patient Monitoring Form; resolves the `rems-form-due` task',
   })
   @ApiOperation({ summary: 'File the Spravato REMS monitoring form' })
+  @ApiProblems(409, 422)
   remsForm(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

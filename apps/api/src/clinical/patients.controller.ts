@@ -13,6 +13,7 @@ import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/
 import { AssessmentService, PatientService, ScreeningService } from '@chairtime/clinical';
 import { AssessmentDto, AssessmentQueryDto, CreatePatientDto, RemsEnrollmentDto, ScreeningDto, UpdatePatientDto } from './clinical.dto';
 import { AssessmentViewDto, PatientDto, ScreeningViewDto } from './clinical-response.dto';
+import { ApiProblems } from '../http/problem.dto';
 
 const STAFF = [Role.Scheduler, Role.Nurse, Role.Clinician] as const;
 
@@ -33,6 +34,7 @@ export class PatientsController {
     description: "The patient. `clinicId` is required for admins and defaults to a staff member's only clinic.",
   })
   @ApiOperation({ summary: 'Register a patient' })
+  @ApiProblems([404, 'Unknown clinic (or another tenant’s)'])
   create(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Body() dto: CreatePatientDto) {
     return this.patients.create({ principal, requestId }, dto);
   }
@@ -50,6 +52,7 @@ export class PatientsController {
   @Roles(...STAFF, Role.Patient)
   @ApiOkResponse({ type: PatientDto, description: 'The updated patient; a patient may change only contact details and consent' })
   @ApiOperation({ summary: "Change a patient's details or consent" })
+  @ApiProblems([403, 'A patient may change only contact details and consent (`errors` names each refused field)'])
   update(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

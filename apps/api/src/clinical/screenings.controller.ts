@@ -4,6 +4,7 @@ import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/
 import { ScreeningService } from '@chairtime/clinical';
 import { ScreeningDecisionDto } from './clinical.dto';
 import { ScreeningViewDto } from './clinical-response.dto';
+import { ApiProblems } from '../http/problem.dto';
 
 /** The clinician's decision on a screening. */
 @ApiTags('patients')
@@ -17,6 +18,7 @@ export class ScreeningsController {
   @ApiOkResponse({ type: ScreeningViewDto, description: 'The decided screening' })
   @ApiUnprocessableEntityResponse({ description: 'An ineligible screening cannot be approved' })
   @ApiOperation({ summary: 'Approve or decline a screening' })
+  @ApiProblems([409, 'The screening was already decided (`currentStatus`)'])
   decide(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

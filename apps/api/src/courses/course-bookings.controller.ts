@@ -15,6 +15,7 @@ import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/
 import { CourseBookingService } from '@chairtime/courses';
 import { BookSeriesDto } from './course.dto';
 import { SeriesBookingDto } from './courses-response.dto';
+import { ApiProblems } from '../http/problem.dto';
 
 const KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
 
@@ -58,6 +59,7 @@ export class CourseBookingsController {
   @ApiOkResponse({ type: SeriesBookingDto, description: 'The hold is now a booking' })
   @ApiConflictResponse({ description: 'The hold expired or was released' })
   @ApiOperation({ summary: 'Confirm a held series' })
+  @ApiProblems([409, 'Not a held booking (`currentStatus`)'])
   confirm(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -72,6 +74,7 @@ export class CourseBookingsController {
   @Roles(Role.Scheduler, Role.Patient)
   @ApiNoContentResponse({ description: 'The hold is released and its chairs are free' })
   @ApiOperation({ summary: 'Release a held series' })
+  @ApiProblems([409, 'Not a held booking (`currentStatus`)'])
   async release(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

@@ -11,6 +11,7 @@ import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/
 import { CourseNextStepsService, CoursePlannerService, CourseService } from '@chairtime/courses';
 import { CancelCourseDto, CreateCourseDto, PlanRequestDto } from './course.dto';
 import { CourseDto, CourseWithAppointmentsDto, NextStepsDto, PlansDto } from './courses-response.dto';
+import { ApiProblems } from '../http/problem.dto';
 
 /** Courses: create, read, plan and cancel. Tenant and patient scope are enforced by the services (404 outside). */
 @ApiTags('courses')
@@ -27,6 +28,7 @@ export class CoursesController {
   @ApiCreatedResponse({ type: CourseDto, description: '{id, status: "draft", protocol: {key, version}}' })
   @ApiUnprocessableEntityResponse({ description: 'Screening not approved, contraindication, or missing REMS enrollment' })
   @ApiOperation({ summary: 'Start a course for a patient' })
+  @ApiProblems([404, 'Unknown patient or clinic (or another tenant’s)'])
   create(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Body() dto: CreateCourseDto) {
     return this.courses.create({ principal, requestId }, dto);
   }
@@ -45,6 +47,7 @@ export class CoursesController {
   @Roles(Role.Scheduler, Role.Clinician, Role.Patient)
   @ApiOkResponse({ type: CourseDto, description: 'The cancelled course; every future visit is cancelled' })
   @ApiOperation({ summary: 'Cancel a course and its future visits' })
+  @ApiProblems([409, 'Already cancelled or completed (`currentStatus`)'])
   cancel(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -72,6 +75,7 @@ export class CoursesController {
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician, Role.Patient)
   @ApiOkResponse({ type: NextStepsDto, description: '{followUp: {earliest, latest}, booster: {protocolKey, earliest, latest, preferred}}' })
   @ApiOperation({ summary: 'Follow-up and booster windows after an induction' })
+  @ApiProblems([409, 'Next steps follow a fully booked IV induction (`currentStatus`)'])
   nextSteps(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Param('courseId', ParseUUIDPipe) id: string) {
     return this.next.nextSteps({ principal, requestId }, id);
   }

@@ -46,8 +46,13 @@ export class ProblemDto {
   @ApiPropertyOptional({
     type: 'array',
     maxItems: 1000,
-    items: { type: 'object', additionalProperties: true },
-    description: 'On 422: the protocol rules the change would break',
+    items: {
+      oneOf: [
+        { type: 'string', maxLength: 100 },
+        { type: 'object', additionalProperties: true },
+      ],
+    },
+    description: 'The rules the request would break: codes (`recovery-not-complete`, …) or objects (`{code, sequence}` of a series on 422)',
   })
   violations?: Record<string, unknown>[];
 

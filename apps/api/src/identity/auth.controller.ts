@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { AuthService, CurrentPrincipal, LoginThrottle, Principal, Public, RequestId, Role, Roles } from '@chairtime/identity';
 import { LoginDto, RefreshDto, TokenPairDto } from './auth.dto';
+import { ApiProblems } from '../http/problem.dto';
 
 /** Any signed-in caller. */
 export const EVERY_ROLE = [Role.Admin, Role.Scheduler, Role.Nurse, Role.Clinician, Role.Patient];
@@ -19,6 +20,7 @@ export class AuthController {
   @ApiOkResponse({ type: TokenPairDto })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address for this email, or the account is locked' })
   @ApiOperation({ summary: 'Sign in with email and password' })
+  @ApiProblems([401, 'Wrong email or password (the same answer and timing for an unknown email)'])
   login(@Body() body: LoginDto, @RequestId() requestId: string | null): Promise<TokenPairDto> {
     return this.auth.login(body.email, body.password, { requestId });
   }
@@ -28,6 +30,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
   @ApiOperation({ summary: 'Exchange a refresh token for a new pair' })
+  @ApiProblems([401, 'Unknown, expired or reused refresh token (reuse ends the session)'])
   refresh(@Body() body: RefreshDto, @RequestId() requestId: string | null): Promise<TokenPairDto> {
     return this.auth.refresh(body.refreshToken, { requestId });
   }

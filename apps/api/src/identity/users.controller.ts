@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { CurrentPrincipal, Principal, RequestId, Role, Roles, UsersService } from '@chairtime/identity';
 import { CreateUserDto, CreatedUserDto, UserDto } from './auth.dto';
 import { EVERY_ROLE } from './auth.controller';
+import { ApiProblems } from '../http/problem.dto';
 
 /** Users: the caller's own profile, and account creation by admins. */
 @ApiTags('users')
@@ -14,6 +15,7 @@ export class UsersController {
   @Roles(...EVERY_ROLE)
   @ApiOkResponse({ type: UserDto })
   @ApiOperation({ summary: 'The signed-in user' })
+  @ApiProblems([404, 'The token’s user no longer exists'])
   me(@CurrentPrincipal() p: Principal): Promise<UserDto> {
     return this.users.me(p);
   }
@@ -22,6 +24,7 @@ export class UsersController {
   @Roles(Role.Admin)
   @ApiCreatedResponse({ type: CreatedUserDto })
   @ApiOperation({ summary: 'Create a user (admin)' })
+  @ApiProblems([409, 'The email is taken'])
   create(@CurrentPrincipal() p: Principal, @Body() body: CreateUserDto, @RequestId() requestId: string | null): Promise<CreatedUserDto> {
     return this.users.create(p, body, requestId);
   }
