@@ -49,7 +49,8 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/support/env.setup.ts'],
-      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.setup.ts'],
+      // Every API response an e2e test receives is checked against the OpenAPI document.
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.setup.ts', '<rootDir>/test/support/openapi-responses.setup.ts'],
     },
     {
       ...common,

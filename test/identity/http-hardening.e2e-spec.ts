@@ -42,7 +42,7 @@ describe('HTTP hardening (CORS, headers, body limit, global rate limit)', () => 
       expect(res.body.paths).toHaveProperty([path]);
     }
     expect(res.body.paths['/v1/users'].post.security).toEqual(expect.arrayContaining([{ bearer: [] }]));
-    expect(res.body.paths['/v1/auth/login'].post.security).toBeUndefined();
+    expect(res.body.paths['/v1/auth/login'].post.security).toEqual([]); // public, stated explicitly
   });
 
   it('applies the global per-address limit (THROTTLE_LIMIT_PER_MINUTE) with a 429 problem', async () => {

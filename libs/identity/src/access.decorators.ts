@@ -1,5 +1,5 @@
 import { SetMetadata, applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
 
 export enum Role {
   Admin = 'admin',
@@ -24,4 +24,4 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(ACCESS
  * scope are then enforced by the service on the resource itself, answering 404 outside scope.
  */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
-  applyDecorators(SetMetadata(ACCESS_RULE, { kind: 'roles', roles } satisfies AccessRule), ApiBearerAuth(), ApiSecurity('bearer'));
+  applyDecorators(SetMetadata(ACCESS_RULE, { kind: 'roles', roles } satisfies AccessRule), ApiBearerAuth('bearer'));

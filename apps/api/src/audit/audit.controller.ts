@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditQueryService } from '@chairtime/audit';
 import { Role, Roles } from '@chairtime/identity';
 import { AuditPageDto, AuditQueryDto } from './audit.dto';
@@ -13,6 +13,7 @@ export class AuditController {
   @Get()
   @Roles(Role.Admin)
   @ApiOkResponse({ type: AuditPageDto })
+  @ApiOperation({ summary: 'Search the audit log (admin)' })
   list(@Query() q: AuditQueryDto): Promise<AuditPageDto> {
     return this.audit.list(
       {

@@ -34,17 +34,17 @@ export class ConsentDto {
 }
 
 export class RideContactDto {
-  @ApiProperty()
+  @ApiProperty({ maxLength: 200 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ example: '+15551234567' })
+  @ApiProperty({ pattern: E164.source, maxLength: 16, example: '+15551234567' })
   @Matches(E164, { message: 'phone must be an E.164 number' })
   phone!: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 100 })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -53,39 +53,45 @@ export class RideContactDto {
 
 /** Fields shared by create and update; every one optional here, required ones re-declared below. */
 export class UpdatePatientDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   givenName?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   familyName?: string;
 
-  @ApiPropertyOptional({ example: '1980-04-02' })
+  @ApiPropertyOptional({ pattern: DATE.source, maxLength: 10, example: '1980-04-02' })
   @IsOptional()
   @Matches(DATE, { message: 'birthDate must be a date YYYY-MM-DD' })
   birthDate?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'email', maxLength: 320, nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(320)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: '+15551234567', nullable: true })
+  @ApiPropertyOptional({ type: String, pattern: E164.source, maxLength: 16, example: '+15551234567', nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @Matches(E164, { message: 'phone must be an E.164 number' })
   phone?: string | null;
 
-  @ApiPropertyOptional({ example: 'America/New_York', nullable: true, description: "IANA zone; null = the clinic's" })
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: 64,
+    example: 'America/New_York',
+    nullable: true,
+    description: "IANA zone; null = the clinic's",
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsString()
@@ -103,7 +109,7 @@ export class UpdatePatientDto {
   @Type(() => ConsentDto)
   consent?: ConsentDto;
 
-  @ApiPropertyOptional({ type: [RideContactDto] })
+  @ApiPropertyOptional({ type: [RideContactDto], maxItems: 10 })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
@@ -113,7 +119,7 @@ export class UpdatePatientDto {
 }
 
 export class CreatePatientDto extends UpdatePatientDto {
-  @ApiPropertyOptional({ format: 'uuid', description: "Required for admins; defaults to the staff member's only clinic" })
+  @ApiPropertyOptional({ maxLength: 36, format: 'uuid', description: "Required for admins; defaults to the staff member's only clinic" })
   @IsOptional()
   @IsUUID()
   clinicId?: string;
@@ -145,20 +151,20 @@ export class CreatePatientDto extends UpdatePatientDto {
 }
 
 export class RemsEnrollmentDto {
-  @ApiProperty()
+  @ApiProperty({ maxLength: 100 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   enrollmentId!: string;
 
-  @ApiProperty({ example: '2027-01-15' })
+  @ApiProperty({ pattern: DATE.source, maxLength: 10, example: '2027-01-15' })
   @Matches(DATE, { message: 'enrolledOn must be a date YYYY-MM-DD' })
   enrolledOn!: string;
 }
 
 /** Codes and answers are checked by the domain's `screen()`, which names the bad path (`diagnoses[2]`). */
 export class ScreeningDto {
-  @ApiProperty({ type: [String], example: ['major-depressive-disorder'] })
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 30, example: ['major-depressive-disorder'] })
   @IsArray()
   @ArrayMaxSize(30)
   diagnoses!: string[];
@@ -175,7 +181,7 @@ export class ScreeningDto {
   @IsInt()
   diastolic!: number;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 30 })
   @IsArray()
   @ArrayMaxSize(30)
   relativeFlags!: string[];
@@ -185,13 +191,25 @@ export class ScreeningDto {
   @IsBoolean()
   intoxicated?: boolean;
 
-  @ApiPropertyOptional({ type: [Number], description: '9 answers 0–3' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'integer', format: 'int32', minimum: 0, maximum: 3 },
+    minItems: 9,
+    maxItems: 9,
+    description: '9 answers 0–3',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(30)
   phq9?: number[];
 
-  @ApiPropertyOptional({ type: [Number], description: '7 answers 0–3' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'integer', format: 'int32', minimum: 0, maximum: 3 },
+    minItems: 7,
+    maxItems: 7,
+    description: '7 answers 0–3',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(30)
@@ -215,7 +233,13 @@ export class AssessmentDto {
   @IsIn(['PHQ-9', 'GAD-7'])
   instrument!: 'PHQ-9' | 'GAD-7';
 
-  @ApiProperty({ type: [Number], description: 'PHQ-9: 9 answers, GAD-7: 7 answers, each 0–3' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'integer', format: 'int32', minimum: 0, maximum: 3 },
+    minItems: 7,
+    maxItems: 9,
+    description: 'PHQ-9: 9 answers, GAD-7: 7 answers, each 0–3',
+  })
   @IsArray()
   @ArrayMaxSize(30)
   answers!: number[];
@@ -229,7 +253,7 @@ export class AssessmentQueryDto extends PageQueryDto {
 }
 
 export class TaskQueryDto extends PageQueryDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ maxLength: 36, format: 'uuid' })
   @IsUUID()
   clinicId!: string;
 
@@ -238,7 +262,7 @@ export class TaskQueryDto extends PageQueryDto {
   @IsIn(['open', 'acknowledged', 'resolved'])
   status?: 'open' | 'acknowledged' | 'resolved';
 
-  @ApiPropertyOptional({ example: 'vitals-hold' })
+  @ApiPropertyOptional({ maxLength: 50, example: 'vitals-hold' })
   @IsOptional()
   @IsString()
   @MaxLength(50)
@@ -258,14 +282,14 @@ export class RideDto {
   @IsIn(['confirmed', 'rideshare', 'needs-help'])
   status!: 'confirmed' | 'rideshare' | 'needs-help';
 
-  @ApiPropertyOptional({ description: 'Required when confirmed' })
+  @ApiPropertyOptional({ maxLength: 200, description: 'Required when confirmed' })
   @ValidateIf((o: RideDto) => o.status === 'confirmed' || o.driverName !== undefined)
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   driverName?: string;
 
-  @ApiPropertyOptional({ example: '+15551234567', description: 'E.164; required when confirmed' })
+  @ApiPropertyOptional({ pattern: E164.source, maxLength: 16, example: '+15551234567', description: 'E.164; required when confirmed' })
   @ValidateIf((o: RideDto) => o.status === 'confirmed' || o.driverPhone !== undefined)
   @Matches(E164, { message: 'driverPhone must be an E.164 number' })
   driverPhone?: string;
@@ -301,7 +325,7 @@ export class VitalsDto {
 }
 
 export class RideHandoffDto {
-  @ApiProperty({ description: 'Who the patient was handed over to' })
+  @ApiProperty({ maxLength: 200, description: 'Who the patient was handed over to' })
   @IsString()
   @MaxLength(200)
   name!: string;
@@ -316,7 +340,20 @@ export class DischargeDto {
 }
 
 export class SideEffectsDto {
-  @ApiProperty({ description: '[{name, severity, note?}]; names and severities per API.md' })
+  @ApiProperty({
+    type: 'array',
+    maxItems: 20,
+    items: {
+      type: 'object',
+      required: ['name', 'severity'],
+      properties: {
+        name: { type: 'string', maxLength: 100 },
+        severity: { type: 'string', enum: ['mild', 'moderate', 'severe'] },
+        note: { type: 'string', maxLength: 2000 },
+      },
+    },
+    description: 'Names and severities per API.md; each is checked by the service, which names the bad path',
+  })
   @IsArray()
   @ArrayMaxSize(20)
   effects!: unknown[];
@@ -331,17 +368,17 @@ export class RemsFormDto {
   @IsIn([2, 3])
   devices!: number;
 
-  @ApiProperty()
+  @ApiProperty({ maxLength: 50 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(50)
   lotNumber!: string;
 
-  @ApiProperty()
+  @ApiProperty({ pattern: START_PATTERN.source, maxLength: 40 })
   @Matches(START_PATTERN, { message: localOrInstantMessage('firstDeviceAt') })
   firstDeviceAt!: string;
 
-  @ApiProperty()
+  @ApiProperty({ pattern: START_PATTERN.source, maxLength: 40 })
   @Matches(START_PATTERN, { message: localOrInstantMessage('monitoringEndedAt') })
   monitoringEndedAt!: string;
 

@@ -1,8 +1,18 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
 import { DayOfService, VitalsService } from '@chairtime/clinical';
 import { CheckInDto, DischargeDto, RemsFormDto, RideDto, SideEffectsDto, VitalsDto } from './clinical.dto';
+import { RemsFormResultDto, SideEffectsResultDto, VitalsResultDto } from './clinical-response.dto';
+import { DayOfAppointmentDto } from '../scheduling/scheduling-response.dto';
+import { ApiProblems } from '../http/problem.dto';
 
 /** The day of treatment. Refused transitions are 409 with `currentStatus`. */
 @ApiTags('appointments')
@@ -15,7 +25,9 @@ export class DayOfController {
 
   @Put(':id/ride')
   @Roles(Role.Scheduler, Role.Nurse, Role.Patient)
-  @ApiOkResponse({ description: 'The appointment with its ride' })
+  @ApiOkResponse({ type: DayOfAppointmentDto, description: 'The appointment with its ride' })
+  @ApiOperation({ summary: 'Record the ride home' })
+  @ApiProblems(409)
   ride(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -28,12 +40,13 @@ export class DayOfController {
   @Post(':id/check-in')
   @HttpCode(200)
   @Roles(Role.Scheduler, Role.Nurse)
-  @ApiOkResponse({ description: 'The checked-in appointment' })
+  @ApiOkResponse({ type: DayOfAppointmentDto, description: 'The checked-in appointment' })
   @ApiConflictResponse({ description: 'Not booked (`currentStatus`)' })
   @ApiUnprocessableEntityResponse({
     description:
       'Intoxication attested (an `intoxicated` task is raised), or Spravato without REMS enrollment (`rems-patient`) or at a site not REMS-certified (`rems-site`)',
   })
+  @ApiOperation({ summary: 'Check the patient in' })
   checkIn(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -45,8 +58,9 @@ export class DayOfController {
 
   @Post(':id/vitals')
   @Roles(Role.Nurse, Role.Clinician)
-  @ApiCreatedResponse({ description: '{accepted, status, recheckAfter?}' })
+  @ApiCreatedResponse({ type: VitalsResultDto, description: '{accepted, status, recheckAfter?}' })
   @ApiConflictResponse({ description: 'Wrong status, or the re-check is earlier than 15 minutes after the first failure' })
+  @ApiOperation({ summary: 'Record a vitals reading' })
   recordVitals(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -59,8 +73,9 @@ export class DayOfController {
   @Post(':id/start')
   @HttpCode(200)
   @Roles(Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: 'The appointment in treatment' })
+  @ApiOkResponse({ type: DayOfAppointmentDto, description: 'The appointment in treatment' })
   @ApiConflictResponse({ description: 'Not checked in, or no accepted pre-treatment reading' })
+  @ApiOperation({ summary: 'Start the treatment' })
   start(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Param('id', ParseUUIDPipe) id: string) {
     return this.dayOf.start({ principal, requestId }, id);
   }
@@ -68,8 +83,9 @@ export class DayOfController {
   @Post(':id/discharge')
   @HttpCode(200)
   @Roles(Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: 'The discharged appointment' })
+  @ApiOkResponse({ type: DayOfAppointmentDto, description: 'The discharged appointment' })
   @ApiConflictResponse({ description: '`violations`: recovery-not-complete, post-vitals-missing, ride-handoff-missing, rems-vitals-*' })
+  @ApiOperation({ summary: 'Discharge after recovery' })
   discharge(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -81,7 +97,9 @@ export class DayOfController {
 
   @Post(':id/side-effects')
   @Roles(Role.Nurse, Role.Clinician)
-  @ApiCreatedResponse({ description: '{effects: [{id, name, severity, note?}]}' })
+  @ApiCreatedResponse({ type: SideEffectsResultDto, description: '{effects: [{id, name, severity, note?}]}' })
+  @ApiOperation({ summary: 'Record side effects' })
+  @ApiProblems(409)
   sideEffects(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -93,7 +111,12 @@ export class DayOfController {
 
   @Post(':id/rems-form')
   @Roles(Role.Nurse, Role.Clinician)
-  @ApiCreatedResponse({ description: 'The filed Spravato REMS Patient Monitoring Form; resolves the `rems-form-due` task' })
+  @ApiCreatedResponse({
+    type: RemsFormResultDto,
+    description: 'The filed Spravato REMS Patient Monitoring Form; resolves the `rems-form-due` task',
+  })
+  @ApiOperation({ summary: 'File the Spravato REMS monitoring form' })
+  @ApiProblems(409, 422)
   remsForm(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

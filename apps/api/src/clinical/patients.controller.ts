@@ -1,9 +1,19 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
 import { AssessmentService, PatientService, ScreeningService } from '@chairtime/clinical';
 import { AssessmentDto, AssessmentQueryDto, CreatePatientDto, RemsEnrollmentDto, ScreeningDto, UpdatePatientDto } from './clinical.dto';
+import { AssessmentViewDto, PatientDto, ScreeningViewDto } from './clinical-response.dto';
+import { ApiProblems } from '../http/problem.dto';
 
 const STAFF = [Role.Scheduler, Role.Nurse, Role.Clinician] as const;
 
@@ -19,22 +29,30 @@ export class PatientsController {
 
   @Post()
   @Roles(...STAFF)
-  @ApiCreatedResponse({ description: "The patient. `clinicId` is required for admins and defaults to a staff member's only clinic." })
+  @ApiCreatedResponse({
+    type: PatientDto,
+    description: "The patient. `clinicId` is required for admins and defaults to a staff member's only clinic.",
+  })
+  @ApiOperation({ summary: 'Register a patient' })
+  @ApiProblems([404, 'Unknown clinic (or another tenant’s)'])
   create(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Body() dto: CreatePatientDto) {
     return this.patients.create({ principal, requestId }, dto);
   }
 
   @Get(':id')
   @Roles(...STAFF, Role.Patient)
-  @ApiOkResponse({ description: 'The patient' })
+  @ApiOkResponse({ type: PatientDto, description: 'The patient' })
   @ApiNotFoundResponse()
+  @ApiOperation({ summary: 'Read a patient' })
   get(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Param('id', ParseUUIDPipe) id: string) {
     return this.patients.get({ principal, requestId }, id);
   }
 
   @Patch(':id')
   @Roles(...STAFF, Role.Patient)
-  @ApiOkResponse({ description: 'The updated patient; a patient may change only contact details and consent' })
+  @ApiOkResponse({ type: PatientDto, description: 'The updated patient; a patient may change only contact details and consent' })
+  @ApiOperation({ summary: "Change a patient's details or consent" })
+  @ApiProblems([403, 'A patient may change only contact details and consent (`errors` names each refused field)'])
   update(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -46,7 +64,8 @@ export class PatientsController {
 
   @Put(':id/rems-enrollment')
   @Roles(...STAFF)
-  @ApiOkResponse({ description: 'The patient with `remsEnrollment`' })
+  @ApiOkResponse({ type: PatientDto, description: 'The patient with `remsEnrollment`' })
+  @ApiOperation({ summary: 'Record the Spravato REMS enrollment' })
   rems(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -58,7 +77,11 @@ export class PatientsController {
 
   @Post(':id/screenings')
   @Roles(...STAFF)
-  @ApiCreatedResponse({ description: '{id, status: "pending-review" | "ineligible", contraindications, indications, relativeFlags}' })
+  @ApiCreatedResponse({
+    type: ScreeningViewDto,
+    description: '{id, status: "pending-review" | "ineligible", contraindications, indications, relativeFlags}',
+  })
+  @ApiOperation({ summary: 'Screen a patient for ketamine treatment' })
   screen(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -70,7 +93,11 @@ export class PatientsController {
 
   @Post(':id/assessments')
   @Roles(...STAFF, Role.Patient)
-  @ApiCreatedResponse({ description: '{score, severity, item9Positive?, changeFromBaseline, response, remission, relapseSignal}' })
+  @ApiCreatedResponse({
+    type: AssessmentViewDto,
+    description: '{score, severity, item9Positive?, changeFromBaseline, response, remission, relapseSignal}',
+  })
+  @ApiOperation({ summary: 'Submit a PHQ-9 or GAD-7' })
   assess(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -82,7 +109,18 @@ export class PatientsController {
 
   @Get(':id/assessments')
   @Roles(...STAFF, Role.Patient)
-  @ApiOkResponse({ description: "Assessments newest first; the next page's cursor is in the `X-Next-Cursor` header" })
+  @ApiExtraModels(AssessmentViewDto)
+  @ApiOkResponse({
+    description: "Assessments newest first; the next page's cursor is in the `X-Next-Cursor` header",
+    schema: { type: 'array', maxItems: 200, items: { $ref: getSchemaPath(AssessmentViewDto) } },
+    headers: {
+      'X-Next-Cursor': {
+        description: 'Pass as `cursor` for the next page; absent on the last',
+        schema: { type: 'string', maxLength: 500 },
+      },
+    },
+  })
+  @ApiOperation({ summary: 'List assessments, newest first' })
   async listAssessments(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

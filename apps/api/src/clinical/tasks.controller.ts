@@ -1,9 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
 import { TaskService } from '@chairtime/clinical';
 import { ResolveTaskDto, TaskQueryDto } from './clinical.dto';
+import { TaskDto } from './clinical-response.dto';
+import { ApiProblems } from '../http/problem.dto';
+import { ApiOkArrayResponse } from '../http/page.dto';
 
 /** Staff work items (vitals holds, safety escalations, REMS forms, ...). */
 @ApiTags('tasks')
@@ -13,9 +16,17 @@ export class TasksController {
 
   @Get()
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({
-    description: '[{id, kind, appointmentId?, patientId, createdAt, status, priority}], newest first; next page cursor in `X-Next-Cursor`',
+  @ApiOkArrayResponse(TaskDto, 200, {
+    description: 'Newest first',
+    headers: {
+      'X-Next-Cursor': {
+        description: 'Pass as `cursor` for the next page; absent on the last',
+        schema: { type: 'string', maxLength: 500 },
+      },
+    },
   })
+  @ApiOperation({ summary: "List a clinic's tasks" })
+  @ApiProblems([404, 'Unknown clinic (or another tenant’s)'])
   async list(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -30,7 +41,9 @@ export class TasksController {
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: 'The acknowledged task' })
+  @ApiOkResponse({ type: TaskDto, description: 'The acknowledged task' })
+  @ApiOperation({ summary: 'Acknowledge a task' })
+  @ApiProblems([409, 'Not open (`currentStatus`)'])
   acknowledge(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Param('id', ParseUUIDPipe) id: string) {
     return this.tasks.acknowledge({ principal, requestId }, id);
   }
@@ -38,7 +51,9 @@ export class TasksController {
   @Post(':id/resolve')
   @HttpCode(200)
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: 'The resolved task' })
+  @ApiOkResponse({ type: TaskDto, description: 'The resolved task' })
+  @ApiOperation({ summary: 'Resolve a task' })
+  @ApiProblems([409, 'Already resolved (`currentStatus`)'])
   resolve(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

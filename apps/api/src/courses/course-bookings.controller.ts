@@ -5,6 +5,7 @@ import {
   ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -13,6 +14,8 @@ import { DomainError } from '@chairtime/domain';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
 import { CourseBookingService } from '@chairtime/courses';
 import { BookSeriesDto } from './course.dto';
+import { SeriesBookingDto } from './courses-response.dto';
+import { ApiProblems } from '../http/problem.dto';
 
 const KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
 
@@ -27,14 +30,16 @@ export class CourseBookingsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
+    schema: { type: 'string', maxLength: 200, pattern: '^[A-Za-z0-9_.:-]{1,200}$' },
     description: 'Same key and body replays the first response; a different body is 422',
   })
-  @ApiCreatedResponse({ description: '{bookingId, status: "booked" | "held", holdExpiresAt?, appointments}' })
+  @ApiCreatedResponse({ type: SeriesBookingDto, description: '{bookingId, status: "booked" | "held", holdExpiresAt?, appointments}' })
   @ApiConflictResponse({ description: 'conflicts: [{sequence, startsAt, reason}]' })
   @ApiUnprocessableEntityResponse({
     description:
       "violations: [{code, sequence}], REMS (`rems-site`, `rems-patient`), the rest day from the patient's other visits (`rest-day`), or idempotency-mismatch",
   })
+  @ApiOperation({ summary: "Book (or hold) a course's series" })
   async book(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -54,8 +59,10 @@ export class CourseBookingsController {
   @Post(':bookingId/confirm')
   @HttpCode(200)
   @Roles(Role.Scheduler, Role.Patient)
-  @ApiOkResponse({ description: 'The hold is now a booking' })
+  @ApiOkResponse({ type: SeriesBookingDto, description: 'The hold is now a booking' })
   @ApiConflictResponse({ description: 'The hold expired or was released' })
+  @ApiOperation({ summary: 'Confirm a held series' })
+  @ApiProblems([409, 'Not a held booking (`currentStatus`)'])
   confirm(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -69,6 +76,8 @@ export class CourseBookingsController {
   @HttpCode(204)
   @Roles(Role.Scheduler, Role.Patient)
   @ApiNoContentResponse({ description: 'The hold is released and its chairs are free' })
+  @ApiOperation({ summary: 'Release a held series' })
+  @ApiProblems([409, 'Not a held booking (`currentStatus`)'])
   async release(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

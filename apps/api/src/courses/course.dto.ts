@@ -22,15 +22,15 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const WALL = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
 export class CreateCourseDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ maxLength: 36, format: 'uuid' })
   @IsUUID()
   patientId!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ maxLength: 36, format: 'uuid' })
   @IsUUID()
   clinicId!: string;
 
-  @ApiProperty({ example: 'iv-induction' })
+  @ApiProperty({ maxLength: 100, example: 'iv-induction' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
@@ -46,17 +46,17 @@ export class CancelCourseDto {
 }
 
 export class TimeWindowDto {
-  @ApiProperty({ example: '09:00' })
+  @ApiProperty({ pattern: WALL.source, maxLength: 5, example: '09:00' })
   @Matches(WALL, { message: 'from must be a wall time HH:mm' })
   from!: string;
 
-  @ApiProperty({ example: '12:00' })
+  @ApiProperty({ pattern: WALL.source, maxLength: 5, example: '12:00' })
   @Matches(WALL, { message: 'to must be a wall time HH:mm' })
   to!: string;
 }
 
 export class PlanPreferencesDto {
-  @ApiPropertyOptional({ type: [Number], description: 'ISO weekdays, 1 = Monday .. 7 = Sunday; at least one' })
+  @ApiPropertyOptional({ maxItems: 7, type: [Number], description: 'ISO weekdays, 1 = Monday .. 7 = Sunday; at least one' })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -66,7 +66,7 @@ export class PlanPreferencesDto {
   @Max(7, { each: true })
   weekdays?: number[];
 
-  @ApiPropertyOptional({ type: [TimeWindowDto] })
+  @ApiPropertyOptional({ maxItems: 12, type: [TimeWindowDto] })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -82,7 +82,7 @@ export class PlanPreferencesDto {
 }
 
 export class PlanRequestDto {
-  @ApiProperty({ example: '2027-03-02', description: 'Clinic-local date; not in the past' })
+  @ApiProperty({ pattern: DATE.source, maxLength: 10, example: '2027-03-02', description: 'Clinic-local date; not in the past' })
   @Matches(DATE, { message: 'earliestStart must be a date YYYY-MM-DD' })
   earliestStart!: string;
 
@@ -107,18 +107,23 @@ export class BookVisitDto {
   @Max(100)
   sequence!: number;
 
-  @ApiProperty({ example: '2027-03-02T14:00:00.000Z', description: 'An instant, or a clinic-local wall time without offset' })
+  @ApiProperty({
+    pattern: START_PATTERN.source,
+    maxLength: 40,
+    example: '2027-03-02T14:00:00.000Z',
+    description: 'An instant, or a clinic-local wall time without offset',
+  })
   @Matches(START_PATTERN, { message: START_MESSAGE })
   startsAt!: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ maxLength: 36, format: 'uuid' })
   @IsOptional()
   @IsUUID()
   chairId?: string;
 }
 
 export class BookSeriesDto {
-  @ApiProperty({ type: [BookVisitDto] })
+  @ApiProperty({ maxItems: 100, type: [BookVisitDto] })
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })

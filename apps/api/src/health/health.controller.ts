@@ -1,10 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import type Redis from 'ioredis';
 import { Public } from '@chairtime/identity';
 import { HEALTH_REDIS } from './health.tokens';
+import { LiveDto, ReadyDto } from './health-response.dto';
+import { ApiProblems } from '../http/problem.dto';
 
 const TIMEOUT_MS = 1500;
 
@@ -29,13 +31,18 @@ export class HealthController {
 
   @Get('live')
   @Public()
+  @ApiOperation({ summary: 'Liveness: the process runs' })
+  @ApiOkResponse({ type: LiveDto })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @Public()
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer and no migration is pending' })
+  @ApiOkResponse({ type: ReadyDto })
+  @ApiProblems([503, 'A dependency is down (`checks` names it), or the database is restarting (`retry`)'])
   ready() {
     return this.health.check([
       () => this.probe('postgres', () => this.dataSource.query('SELECT 1')),

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@chairtime/config';
@@ -8,6 +8,7 @@ import { createValidationPipe } from './validation';
 import { ProblemFilter } from './problem.filter';
 import { refuseHostileInput, verifyUtf8 } from './hostile-input';
 import { noStore } from './no-store';
+import { buildOpenApiDocument } from './openapi';
 
 /**
  * Everything about the HTTP surface that is not a route: shared by `main.ts` and the e2e tests so
@@ -34,11 +35,5 @@ export function configureHttpApp(app: INestApplication, config: AppConfig): void
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
 
-  const doc = new DocumentBuilder()
-    .setTitle('Chairtime API')
-    .setDescription('Scheduling and booking for ketamine clinics. Errors are application/problem+json (RFC 9457).')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 }

@@ -3,39 +3,41 @@ import { ArrayMaxSize, IsArray, IsEmail, IsEnum, IsOptional, IsString, IsUUID, M
 import { MIN_PASSWORD_LENGTH, Role } from '@chairtime/identity';
 
 export class LoginDto {
-  @ApiProperty({ example: 'scheduler@demo.chairtime.dev' })
+  @ApiProperty({ maxLength: 320, example: 'scheduler@demo.chairtime.dev' })
   @IsString()
   @MaxLength(320)
   email!: string;
 
-  @ApiProperty()
+  @ApiProperty({ format: 'password', maxLength: 1024 })
   @IsString()
   @MaxLength(1024)
   password!: string;
 }
 
 export class RefreshDto {
-  @ApiProperty({ description: 'The opaque refresh token from login or the previous refresh' })
+  @ApiProperty({ maxLength: 200, description: 'The opaque refresh token from login or the previous refresh' })
   @IsString()
   @MaxLength(200)
   refreshToken!: string;
 }
 
 export class TokenPairDto {
-  @ApiProperty() accessToken!: string;
+  @ApiProperty({ maxLength: 4000, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$', description: 'A JWT' })
+  accessToken!: string;
   @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
-  @ApiProperty({ description: 'Access token lifetime in seconds' }) expiresIn!: number;
-  @ApiProperty({ description: 'Single use: each refresh returns a new one; reusing an old one revokes the session' })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 86400, description: 'Access token lifetime in seconds' })
+  expiresIn!: number;
+  @ApiProperty({ maxLength: 200, description: 'Single use: each refresh returns a new one; reusing an old one revokes the session' })
   refreshToken!: string;
 }
 
 export class CreateUserDto {
-  @ApiProperty()
+  @ApiProperty({ format: 'email', maxLength: 320 })
   @IsEmail({}, { message: 'must be an email address' })
   @MaxLength(320)
   email!: string;
 
-  @ApiProperty({ minLength: MIN_PASSWORD_LENGTH })
+  @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 })
   @IsString()
   @MinLength(MIN_PASSWORD_LENGTH, { message: `must be at least ${MIN_PASSWORD_LENGTH} characters` })
   @MaxLength(1024)
@@ -45,27 +47,33 @@ export class CreateUserDto {
   @IsEnum(Role)
   role!: Role;
 
-  @ApiProperty({ required: false, type: [String], description: 'Staff: at least one. Patient: defaults to the patient’s clinic.' })
+  @ApiProperty({
+    required: false,
+    type: 'array',
+    items: { type: 'string', format: 'uuid', maxLength: 36 },
+    maxItems: 100,
+    description: 'Staff: at least one. Patient: defaults to the patient’s clinic.',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true })
   clinicIds?: string[];
 
-  @ApiProperty({ required: false, description: 'Required for (and only for) role patient' })
+  @ApiProperty({ required: false, format: 'uuid', maxLength: 36, description: 'Required for (and only for) role patient' })
   @IsOptional()
   @IsUUID('all')
   patientId?: string;
 }
 
 export class UserDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() email!: string;
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) id!: string;
+  @ApiProperty({ format: 'email', maxLength: 320 }) email!: string;
   @ApiProperty({ enum: Role }) role!: Role;
-  @ApiProperty({ type: [String] }) clinicIds!: string[];
-  @ApiProperty({ nullable: true, type: String }) patientId!: string | null;
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid', maxLength: 36 }, maxItems: 1000 }) clinicIds!: string[];
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', maxLength: 36 }) patientId!: string | null;
 }
 
 export class CreatedUserDto extends UserDto {
-  @ApiProperty() createdAt!: string;
+  @ApiProperty({ format: 'date-time', maxLength: 40 }) createdAt!: string;
 }

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
 import { AppointmentMessagesService, MessagePlanService } from '@chairtime/messaging';
-import { MessagePageQueryDto, MessageViewDto } from './messaging.dto';
+import { MessagePageQueryDto } from './messaging.dto';
+import { MessagePlanEntryDto, MessageViewDto } from './messaging-response.dto';
+import { ApiOkArrayResponse } from '../http/page.dto';
 
 /** A clinic's reminder / follow-up plan (API.md "Messages and workflows"). */
 @ApiTags('messages')
@@ -13,15 +15,20 @@ export class MessagePlanController {
 
   @Get()
   @Roles(Role.Scheduler)
-  @ApiOkResponse({ description: 'The plan entries in force (the default plan when none was set)' })
+  @ApiOperation({ summary: "Read a clinic's message plan" })
+  @ApiOkArrayResponse(MessagePlanEntryDto, 50, { description: 'The plan entries in force (the default plan when none was set)' })
   get(@CurrentPrincipal() principal: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string) {
     return this.plans.get(principal, clinicId);
   }
 
   @Put()
   @Roles(Role.Scheduler)
-  @ApiBody({ description: '[{kind, visitKinds, offset, anchor, channel?}]', schema: { type: 'array', items: { type: 'object' } } })
-  @ApiOkResponse({ description: 'The stored plan; 400 with `errors[{path, message}]` when invalid' })
+  @ApiOperation({ summary: "Replace a clinic's message plan" })
+  @ApiBody({
+    description: 'The whole plan: at most 50 entries, checked by the domain rule, which names each bad entry (`[0].offset`)',
+    schema: { type: 'array', maxItems: 50, items: { $ref: getSchemaPath(MessagePlanEntryDto) } },
+  })
+  @ApiOkArrayResponse(MessagePlanEntryDto, 50, { description: 'The stored plan' })
   put(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -41,8 +48,16 @@ export class AppointmentMessagesController {
 
   @Get()
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician, Role.Patient)
-  @ApiOkResponse({ type: [MessageViewDto], description: "The visit's messages by send time; next page cursor in `X-Next-Cursor`" })
-  @ApiNotFoundResponse({ description: 'No such visit, or not one the caller may see' })
+  @ApiOperation({ summary: "List a visit's messages" })
+  @ApiOkArrayResponse(MessageViewDto, 200, {
+    description: 'By send time; no content, only kinds, channels and times',
+    headers: {
+      'X-Next-Cursor': {
+        description: 'Pass as `cursor` for the next page; absent on the last',
+        schema: { type: 'string', maxLength: 500 },
+      },
+    },
+  })
   async list(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

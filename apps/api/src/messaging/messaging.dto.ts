@@ -1,5 +1,5 @@
 import { PageQueryDto } from '../http/page-query.dto';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -15,8 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { FEELING_MAX, MESSAGE_CHANNELS, MESSAGE_KINDS, REPORTABLE_SIDE_EFFECTS } from '@chairtime/domain';
-import { MESSAGE_VIEW_STATUSES } from '@chairtime/messaging';
+import { FEELING_MAX, REPORTABLE_SIDE_EFFECTS } from '@chairtime/domain';
 
 /**
  * The answer of a one-tap action. Which fields a link takes depends on its purpose (a ride link
@@ -52,7 +51,12 @@ export class ActionAnswerFieldsDto {
   @Max(FEELING_MAX)
   feeling?: number;
 
-  @ApiPropertyOptional({ enum: REPORTABLE_SIDE_EFFECTS, isArray: true, description: 'wellbeing check-ins' })
+  @ApiPropertyOptional({
+    maxItems: REPORTABLE_SIDE_EFFECTS.length,
+    enum: REPORTABLE_SIDE_EFFECTS,
+    isArray: true,
+    description: 'wellbeing check-ins',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(REPORTABLE_SIDE_EFFECTS.length)
@@ -76,34 +80,3 @@ export class ActionAnswerDto {
 
 /** `limit` (≤ 200) and `cursor` of a message list. */
 export class MessagePageQueryDto extends PageQueryDto {}
-
-/** One message of `GET /v1/appointments/:id/messages`: no body, no PHI. */
-export class MessageViewDto {
-  @ApiProperty({ enum: MESSAGE_KINDS })
-  kind!: string;
-
-  @ApiProperty({ enum: MESSAGE_CHANNELS })
-  channel!: string;
-
-  @ApiProperty({ format: 'date-time', description: 'when it is (or was) due, after quiet hours' })
-  sendAt!: string;
-
-  @ApiProperty({
-    enum: MESSAGE_VIEW_STATUSES,
-    description:
-      '`scheduled` until it ends (also while its provider call is under way); `expired`: its not-after passed before it could go out',
-  })
-  status!: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  sentAt?: string;
-
-  @ApiProperty({ format: 'date-time', description: 'never sent at or after this instant' })
-  notAfter!: string;
-
-  @ApiPropertyOptional({
-    description:
-      'why it failed or expired, or `timeout` / `attempt-lost` on a `sent` one whose delivery is unconfirmed (a code, no provider text)',
-  })
-  error?: string;
-}

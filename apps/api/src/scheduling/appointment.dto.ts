@@ -5,36 +5,41 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BOUND_PATTERN, boundMessage, START_MESSAGE, START_PATTERN } from '@chairtime/domain';
 
 export class CreateAppointmentDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ maxLength: 36, format: 'uuid' })
   @IsUUID()
   patientId!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ maxLength: 36, format: 'uuid' })
   @IsUUID()
   clinicId!: string;
 
-  @ApiProperty({ example: 'iv-infusion' })
+  @ApiProperty({ maxLength: 100, example: 'iv-infusion' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   kind!: string;
 
-  @ApiProperty({ example: '2027-03-02T14:00:00Z', description: 'An instant, or a clinic-local wall time without offset' })
+  @ApiProperty({
+    pattern: START_PATTERN.source,
+    maxLength: 40,
+    example: '2027-03-02T14:00:00Z',
+    description: 'An instant, or a clinic-local wall time without offset',
+  })
   @Matches(START_PATTERN, { message: START_MESSAGE })
   startsAt!: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Chair kinds only; the first free capable chair when omitted' })
+  @ApiPropertyOptional({ maxLength: 36, format: 'uuid', description: 'Chair kinds only; the first free capable chair when omitted' })
   @IsOptional()
   @IsUUID()
   chairId?: string;
 }
 
 export class RescheduleDto {
-  @ApiProperty({ example: '2027-03-03T14:00:00Z' })
+  @ApiProperty({ pattern: START_PATTERN.source, maxLength: 40, example: '2027-03-03T14:00:00Z' })
   @Matches(START_PATTERN, { message: START_MESSAGE })
   startsAt!: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ maxLength: 36, format: 'uuid' })
   @IsOptional()
   @IsUUID()
   chairId?: string;
@@ -49,17 +54,19 @@ export class CancelAppointmentDto {
 }
 
 export class ListAppointmentsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ maxLength: 36, format: 'uuid' })
   @IsOptional()
   @IsUUID()
   clinicId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ maxLength: 36, format: 'uuid' })
   @IsOptional()
   @IsUUID()
   patientId?: string;
 
   @ApiPropertyOptional({
+    pattern: BOUND_PATTERN.source,
+    maxLength: 40,
     format: 'date-time',
     description: 'Starts at or after: an instant, or with clinicId a clinic-local wall time or date',
   })
@@ -67,7 +74,12 @@ export class ListAppointmentsQueryDto extends PageQueryDto {
   @Matches(BOUND_PATTERN, { message: boundMessage('from') })
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Starts before: an instant, or with clinicId a clinic-local wall time or date' })
+  @ApiPropertyOptional({
+    pattern: BOUND_PATTERN.source,
+    maxLength: 40,
+    format: 'date-time',
+    description: 'Starts before: an instant, or with clinicId a clinic-local wall time or date',
+  })
   @IsOptional()
   @Matches(BOUND_PATTERN, { message: boundMessage('to') })
   to?: string;

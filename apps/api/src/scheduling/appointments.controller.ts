@@ -7,6 +7,7 @@ import {
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -21,6 +22,8 @@ import {
   ListAppointmentsQueryDto,
   RescheduleDto,
 } from './appointment.dto';
+import { AlternativesDto, AppointmentDto, AppointmentPage } from './scheduling-response.dto';
+import { ApiProblems } from '../http/problem.dto';
 
 const KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
 
@@ -35,7 +38,7 @@ export class AppointmentsController {
 
   @Post()
   @Roles(Role.Scheduler, Role.Patient)
-  @ApiCreatedResponse({ description: 'The appointment' })
+  @ApiCreatedResponse({ type: AppointmentDto, description: 'The appointment' })
   @ApiBadRequestResponse({ description: 'Start off the grid, in a DST gap or in the past; unknown kind' })
   @ApiNotFoundResponse({ description: 'Unknown clinic, patient or chair (or another tenant’s)' })
   @ApiConflictResponse({ description: 'conflicts: [{startsAt, reason}]' })
@@ -46,8 +49,10 @@ export class AppointmentsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
+    schema: { type: 'string', maxLength: 200, pattern: '^[A-Za-z0-9_.:-]{1,200}$' },
     description: 'Same key and body replays the first response; a different body is 422',
   })
+  @ApiOperation({ summary: 'Book a single visit' })
   async create(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -67,7 +72,9 @@ export class AppointmentsController {
   @Get()
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician, Role.Patient)
   @AuditRead('appointment', null)
-  @ApiOkResponse({ description: '{items: [appointment], nextCursor}, by start' })
+  @ApiOkResponse({ type: AppointmentPage, description: '{items: [appointment], nextCursor}, by start' })
+  @ApiOperation({ summary: 'List visits by start' })
+  @ApiProblems([404, 'Unknown clinic or patient in the filter (or outside scope)'])
   list(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Query() q: ListAppointmentsQueryDto) {
     return this.appointments.list({ principal, requestId }, { ...q, limit: q.limit ?? 50 });
   }
@@ -75,8 +82,9 @@ export class AppointmentsController {
   @Get(':id')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician, Role.Patient)
   @AuditRead('appointment', 'id')
-  @ApiOkResponse({ description: 'The appointment' })
+  @ApiOkResponse({ type: AppointmentDto, description: 'The appointment' })
   @ApiNotFoundResponse()
+  @ApiOperation({ summary: 'Read a visit' })
   get(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Param('id', ParseUUIDPipe) id: string) {
     return this.appointments.get({ principal, requestId }, id);
   }
@@ -84,9 +92,10 @@ export class AppointmentsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles(Role.Scheduler, Role.Clinician, Role.Patient)
-  @ApiOkResponse({ description: 'The cancelled appointment' })
+  @ApiOkResponse({ type: AppointmentDto, description: 'The cancelled appointment' })
   @ApiConflictResponse({ description: 'Not cancellable from its status (currentStatus)' })
   @ApiUnprocessableEntityResponse({ description: 'A patient inside the notice period' })
+  @ApiOperation({ summary: 'Cancel a visit' })
   cancel(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -99,8 +108,9 @@ export class AppointmentsController {
   @Post(':id/no-show')
   @HttpCode(200)
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: 'The appointment, status no-show' })
+  @ApiOkResponse({ type: AppointmentDto, description: 'The appointment, status no-show' })
   @ApiConflictResponse({ description: 'Not booked, or its start has not passed (currentStatus)' })
+  @ApiOperation({ summary: 'Mark a visit a no-show' })
   noShow(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Param('id', ParseUUIDPipe) id: string) {
     return this.appointments.noShow({ principal, requestId }, id);
   }
@@ -108,12 +118,13 @@ export class AppointmentsController {
   @Post(':id/reschedule')
   @HttpCode(200)
   @Roles(Role.Scheduler, Role.Patient)
-  @ApiOkResponse({ description: 'The moved appointment (same id, new times)' })
+  @ApiOkResponse({ type: AppointmentDto, description: 'The moved appointment (same id, new times)' })
   @ApiConflictResponse({ description: 'conflicts, or not movable from its status (currentStatus)' })
   @ApiUnprocessableEntityResponse({
     description:
       "Breaks the course protocol (`violations`), the rest day from the patient's other visits (`rest-day`), Spravato REMS (`rems-site`, `rems-patient`), or a patient inside the notice period",
   })
+  @ApiOperation({ summary: 'Move a visit' })
   reschedule(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -126,7 +137,11 @@ export class AppointmentsController {
   @Get(':id/alternatives')
   @Roles(Role.Scheduler, Role.Patient)
   @AuditRead('appointment', 'id')
-  @ApiOkResponse({ description: '{alternatives: [{startsAt, endsAt, chairReleasedAt, chairIds}]}, nearest first within ±14 days' })
+  @ApiOkResponse({
+    type: AlternativesDto,
+    description: '{alternatives: [{startsAt, endsAt, chairReleasedAt, chairIds}]}, nearest first within ±14 days',
+  })
+  @ApiOperation({ summary: 'Other bookable times for a visit' })
   alternatives(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

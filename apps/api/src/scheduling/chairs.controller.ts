@@ -55,6 +55,7 @@ export class ChairsController {
   @ApiBadRequestResponse({ description: 'Bad times, endsAt not after startsAt' })
   @ApiConflictResponse({ description: 'Visits booked on the chair in that time (without force)' })
   @ApiNotFoundResponse()
+  @ApiOperation({ summary: 'Block a chair for maintenance' })
   addBlock(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -113,6 +114,7 @@ export class ChairsController {
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
   @ApiOkResponse({ type: BlockPageDto })
   @ApiNotFoundResponse()
+  @ApiOperation({ summary: "List a chair's blocks" })
   blocks(@CurrentPrincipal() p: Principal, @Param('chairId', ParseUUIDPipe) chairId: string, @Query() q: PageQueryDto) {
     return this.chairs.listBlocks(p, chairId, q.limit ?? 50, q.cursor);
   }

@@ -31,7 +31,7 @@ export class CreateClinicDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ example: 'America/New_York', description: 'IANA time zone' })
+  @ApiProperty({ maxLength: 100, example: 'America/New_York', description: 'IANA time zone' })
   @IsString()
   @MaxLength(100)
   timezone!: string;
@@ -53,7 +53,7 @@ export class UpdateClinicDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'IANA time zone' })
+  @ApiPropertyOptional({ maxLength: 100, description: 'IANA time zone' })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -72,17 +72,17 @@ export class WeeklyIntervalDto {
   @Max(7)
   weekday!: number;
 
-  @ApiProperty({ example: '08:00' })
+  @ApiProperty({ pattern: WALL.source, maxLength: 5, example: '08:00' })
   @Matches(WALL, { message: 'opens must be a wall time HH:mm' })
   opens!: string;
 
-  @ApiProperty({ example: '18:00', description: "HH:mm or '24:00'" })
+  @ApiProperty({ pattern: WALL_OR_MIDNIGHT.source, maxLength: 5, example: '18:00', description: "HH:mm or '24:00'" })
   @Matches(WALL_OR_MIDNIGHT, { message: 'closes must be a wall time HH:mm or 24:00' })
   closes!: string;
 }
 
 export class ReplaceHoursDto {
-  @ApiProperty({ type: [WeeklyIntervalDto] })
+  @ApiProperty({ maxItems: 100, type: [WeeklyIntervalDto] })
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
@@ -91,11 +91,11 @@ export class ReplaceHoursDto {
 }
 
 export class CreateClosureDto {
-  @ApiProperty({ example: '2027-12-24' })
+  @ApiProperty({ pattern: DATE.source, maxLength: 10, example: '2027-12-24' })
   @Matches(DATE, { message: 'startDate must be a date YYYY-MM-DD' })
   startDate!: string;
 
-  @ApiProperty({ example: '2027-12-26', description: 'Inclusive; ≥ startDate' })
+  @ApiProperty({ pattern: DATE.source, maxLength: 10, example: '2027-12-26', description: 'Inclusive; ≥ startDate' })
   @Matches(DATE, { message: 'endDate must be a date YYYY-MM-DD' })
   endDate!: string;
 
@@ -113,7 +113,13 @@ export class CreateChairDto {
   @MaxLength(100)
   name!: string;
 
-  @ApiProperty({ example: ['iv-infusion', 'im-injection', 'spravato'], description: 'Chair visit kinds' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', maxLength: 100 },
+    maxItems: 20,
+    example: ['iv-infusion', 'im-injection', 'spravato'],
+    description: 'Chair visit kinds',
+  })
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
@@ -128,7 +134,13 @@ export class UpdateChairDto {
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ example: ['iv-infusion'], description: 'Replaces the chair visit kinds' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', maxLength: 100 },
+    maxItems: 20,
+    example: ['iv-infusion'],
+    description: 'Replaces the chair visit kinds',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -142,12 +154,22 @@ export class UpdateChairDto {
 }
 
 export class ListShiftsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: '2027-03-01', description: 'Clinic-local date: shifts ending after its start' })
+  @ApiPropertyOptional({
+    pattern: DATE.source,
+    maxLength: 10,
+    example: '2027-03-01',
+    description: 'Clinic-local date: shifts ending after its start',
+  })
   @IsOptional()
   @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
   from?: string;
 
-  @ApiPropertyOptional({ example: '2027-03-07', description: 'Clinic-local date, inclusive: shifts starting before its end' })
+  @ApiPropertyOptional({
+    pattern: DATE.source,
+    maxLength: 10,
+    example: '2027-03-07',
+    description: 'Clinic-local date, inclusive: shifts starting before its end',
+  })
   @IsOptional()
   @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
   to?: string;
@@ -159,11 +181,21 @@ export class ListShiftsQueryDto extends PageQueryDto {
 }
 
 export class CreateBlockDto {
-  @ApiProperty({ format: 'date-time', description: 'An instant, or a clinic-local wall time without offset' })
+  @ApiProperty({
+    pattern: START_PATTERN.source,
+    maxLength: 40,
+    format: 'date-time',
+    description: 'An instant, or a clinic-local wall time without offset',
+  })
   @Matches(START_PATTERN, { message: localOrInstantMessage('startsAt') })
   startsAt!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'An instant, or a clinic-local wall time without offset' })
+  @ApiProperty({
+    pattern: START_PATTERN.source,
+    maxLength: 40,
+    format: 'date-time',
+    description: 'An instant, or a clinic-local wall time without offset',
+  })
   @Matches(START_PATTERN, { message: localOrInstantMessage('endsAt') })
   endsAt!: string;
 
@@ -179,11 +211,21 @@ export class CreateShiftDto {
   @IsIn(['nurse', 'clinician'])
   role!: 'nurse' | 'clinician';
 
-  @ApiProperty({ format: 'date-time', description: 'An instant, or a clinic-local wall time without offset' })
+  @ApiProperty({
+    pattern: START_PATTERN.source,
+    maxLength: 40,
+    format: 'date-time',
+    description: 'An instant, or a clinic-local wall time without offset',
+  })
   @Matches(START_PATTERN, { message: localOrInstantMessage('startsAt') })
   startsAt!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'After startsAt, at most 24 h later; an instant or a clinic-local wall time' })
+  @ApiProperty({
+    pattern: START_PATTERN.source,
+    maxLength: 40,
+    format: 'date-time',
+    description: 'After startsAt, at most 24 h later; an instant or a clinic-local wall time',
+  })
   @Matches(START_PATTERN, { message: localOrInstantMessage('endsAt') })
   endsAt!: string;
 
@@ -203,23 +245,28 @@ export class CreateShiftDto {
 }
 
 export class AvailabilityQueryDto {
-  @ApiProperty({ example: 'iv-infusion' })
+  @ApiProperty({ maxLength: 100, example: 'iv-infusion' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   kind!: string;
 
-  @ApiProperty({ example: '2027-03-01', description: 'Clinic-local date' })
+  @ApiProperty({ pattern: DATE.source, maxLength: 10, example: '2027-03-01', description: 'Clinic-local date' })
   @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
   from!: string;
 
-  @ApiProperty({ example: '2027-03-14', description: 'Clinic-local date, inclusive; at most 92 days after from' })
+  @ApiProperty({
+    pattern: DATE.source,
+    maxLength: 10,
+    example: '2027-03-14',
+    description: 'Clinic-local date, inclusive; at most 92 days after from',
+  })
   @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
   to!: string;
 }
 
 export class BoardQueryDto {
-  @ApiProperty({ example: '2027-03-02' })
+  @ApiProperty({ pattern: DATE.source, maxLength: 10, example: '2027-03-02' })
   @Matches(DATE, { message: 'date must be a date YYYY-MM-DD' })
   date!: string;
 }

@@ -12,6 +12,8 @@ import { ForceQueryDto, HoursChangeDto } from './setup.dto';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
 import { ChairAdminService, ClinicAdminService } from '@chairtime/scheduling';
 import { CreateChairDto, CreateClinicDto, PageQueryDto, ReplaceHoursDto, UpdateClinicDto } from './clinic.dto';
+import { ChairDto, ChairPage, ClinicDto, HoursDto } from './scheduling-response.dto';
+import { ApiProblems } from '../http/problem.dto';
 
 const DEFAULT_LIMIT = 50;
 
@@ -31,7 +33,7 @@ export class ClinicsController {
   @Post()
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Create a clinic (admin)' })
-  @ApiCreatedResponse({ description: '{id, name, timezone, settings}' })
+  @ApiCreatedResponse({ type: ClinicDto, description: '{id, name, timezone, settings}' })
   @ApiBadRequestResponse({ description: 'Invalid time zone or settings; errors name each field' })
   create(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Body() dto: CreateClinicDto) {
     return this.clinics.create({ principal, requestId }, dto);
@@ -40,7 +42,7 @@ export class ClinicsController {
   @Get(':clinicId')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
   @ApiOperation({ summary: 'Read a clinic (its staff, admin)' })
-  @ApiOkResponse({ description: '{id, name, timezone, settings}' })
+  @ApiOkResponse({ type: ClinicDto, description: '{id, name, timezone, settings}' })
   @ApiNotFoundResponse()
   get(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string) {
     return this.clinics.get(p, clinicId);
@@ -54,7 +56,7 @@ export class ClinicsController {
       'Changing the time zone while live visits are still ahead is a 409 whose `conflicts` name them (the first 100; the count is ' +
       'in `detail`): their local dates and wall times would move under the clinic’s rules.',
   })
-  @ApiOkResponse({ description: '{id, name, timezone, settings}' })
+  @ApiOkResponse({ type: ClinicDto, description: '{id, name, timezone, settings}' })
   @ApiConflictResponse({ description: 'Time zone change with future visits booked' })
   update(
     @CurrentPrincipal() principal: Principal,
@@ -89,14 +91,17 @@ export class ClinicsController {
 
   @Get(':clinicId/hours')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: '{weekly: [{weekday, opens, closes}]}' })
+  @ApiOkResponse({ type: HoursDto, description: '{weekly: [{weekday, opens, closes}]}' })
+  @ApiOperation({ summary: 'Read the weekly opening intervals' })
   hours(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string) {
     return this.clinics.getHours(p, clinicId);
   }
 
   @Post(':clinicId/chairs')
   @Roles(Role.Scheduler)
-  @ApiCreatedResponse({ description: '{id, clinicId, name, capabilities, active}' })
+  @ApiCreatedResponse({ type: ChairDto, description: '{id, clinicId, name, capabilities, active}' })
+  @ApiOperation({ summary: 'Add a chair' })
+  @ApiProblems(409)
   addChair(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -108,7 +113,8 @@ export class ClinicsController {
 
   @Get(':clinicId/chairs')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
-  @ApiOkResponse({ description: '{items: [{id, name, capabilities, active}], nextCursor}' })
+  @ApiOkResponse({ type: ChairPage, description: '{items: [{id, name, capabilities, active}], nextCursor}' })
+  @ApiOperation({ summary: 'List chairs' })
   chairs(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: PageQueryDto) {
     return this.chairAdmin.listChairs(p, clinicId, q.limit ?? DEFAULT_LIMIT, q.cursor);
   }

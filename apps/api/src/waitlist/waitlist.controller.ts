@@ -5,12 +5,14 @@ import {
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
 import { OfferClaimService, WaitlistService } from '@chairtime/waitlist';
 import { JoinWaitlistDto, WaitlistPageQueryDto } from './waitlist.dto';
+import { OfferClaimDto, WaitlistEntryPage, WaitlistEntryWithOffersDto } from './waitlist-response.dto';
 
 const DEFAULT_LIMIT = 50;
 
@@ -25,10 +27,14 @@ export class WaitlistController {
 
   @Post()
   @Roles(Role.Scheduler, Role.Patient)
-  @ApiCreatedResponse({ description: '{id, clinicId, patientId, courseId, earliest, latest, status: "waiting", createdAt, offers: []}' })
+  @ApiCreatedResponse({
+    type: WaitlistEntryWithOffersDto,
+    description: '{id, clinicId, patientId, courseId, earliest, latest, status: "waiting", createdAt, offers: []}',
+  })
   @ApiNotFoundResponse({ description: 'The course is not in this clinic or not the caller’s (errors name courseId)' })
   @ApiConflictResponse({ description: 'The course is already waiting' })
   @ApiUnprocessableEntityResponse({ description: 'The course is not booked: nothing to move sooner' })
+  @ApiOperation({ summary: 'Join the waitlist for sooner chair time' })
   join(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -40,7 +46,11 @@ export class WaitlistController {
 
   @Get()
   @Roles(Role.Scheduler, Role.Patient)
-  @ApiOkResponse({ description: '{items: [entry], nextCursor} in waiting order; a patient sees only their own entries' })
+  @ApiOkResponse({
+    type: WaitlistEntryPage,
+    description: '{items: [entry], nextCursor} in waiting order; a patient sees only their own entries',
+  })
+  @ApiOperation({ summary: 'List waitlist entries in waiting order' })
   list(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -52,7 +62,11 @@ export class WaitlistController {
 
   @Get(':entryId')
   @Roles(Role.Scheduler, Role.Patient)
-  @ApiOkResponse({ description: 'The entry with its offers: [{id, startsAt, chairId, expiresAt, status, appointmentId}]' })
+  @ApiOkResponse({
+    type: WaitlistEntryWithOffersDto,
+    description: 'The entry with its offers: [{id, startsAt, chairId, expiresAt, status, appointmentId}]',
+  })
+  @ApiOperation({ summary: 'Read a waitlist entry with its offers' })
   get(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -67,6 +81,7 @@ export class WaitlistController {
   @Roles(Role.Scheduler, Role.Patient)
   @ApiNoContentResponse({ description: 'Withdrawn; open offers are gone and go to the next in line' })
   @ApiConflictResponse({ description: 'The entry is already fulfilled or withdrawn' })
+  @ApiOperation({ summary: 'Leave the waitlist' })
   async withdraw(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -86,11 +101,12 @@ export class WaitlistOffersController {
   @Post('claim')
   @HttpCode(200)
   @Roles(Role.Patient, Role.Scheduler)
-  @ApiOkResponse({ description: '{offer, appointment}: the visit moved to the offered time' })
+  @ApiOkResponse({ type: OfferClaimDto, description: '{offer, appointment}: the visit moved to the offered time' })
   @ApiConflictResponse({ description: 'Another claim won, the time was taken, or the offer expired (currentStatus)' })
   @ApiUnprocessableEntityResponse({
     description: 'The course changed and the move no longer obeys its protocol, the rest day or Spravato REMS',
   })
+  @ApiOperation({ summary: 'Claim a waitlist offer' })
   claim(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Param('offerId', ParseUUIDPipe) offerId: string) {
     return this.claims.claimAs(principal, offerId, requestId);
   }

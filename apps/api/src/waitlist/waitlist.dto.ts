@@ -5,11 +5,13 @@ import { localOrInstantMessage, START_PATTERN } from '@chairtime/domain';
 
 /** `POST /v1/clinics/:clinicId/waitlist`: wait for sooner chair time for a booked course. */
 export class JoinWaitlistDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ maxLength: 36, format: 'uuid' })
   @IsUUID()
   courseId!: string;
 
   @ApiProperty({
+    pattern: START_PATTERN.source,
+    maxLength: 40,
     description: 'Earliest start the patient can take (an instant, or a clinic-local wall time); not in the past',
     example: '2027-03-02T13:00:00Z',
   })
@@ -17,6 +19,8 @@ export class JoinWaitlistDto {
   earliest!: string;
 
   @ApiProperty({
+    pattern: START_PATTERN.source,
+    maxLength: 40,
     description: 'Latest start (an instant, or a clinic-local wall time); after earliest, at most 92 days later',
     example: '2027-03-20T22:00:00Z',
   })
