@@ -14,6 +14,7 @@ import { RangeIndexes1796000005000 } from './1796000005000-RangeIndexes';
 import { CapacityBumpOnce1796000006000 } from './1796000006000-CapacityBumpOnce';
 import { SessionRevocation1796000007000 } from './1796000007000-SessionRevocation';
 import { TenantLedgers1796000008000 } from './1796000008000-TenantLedgers';
+import { SmallerHoles1796000013000 } from './1796000013000-SmallerHoles';
 
 /** Every migration, in order. Listed explicitly (not globbed) so the compiled apps find them. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   CapacityBumpOnce1796000006000,
   SessionRevocation1796000007000,
   TenantLedgers1796000008000,
+  SmallerHoles1796000013000,
 ];

@@ -14,3 +14,4 @@ export * from './clinics/clinic-settings';
 export * from './appointments/appointment.service';
 export * from './paging';
 export * from './scheduling.module';
+export * from './booking/booking-party';

@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { localOrInstantMessage, START_PATTERN } from '@chairtime/domain';
+import { ClinicSettingsDto } from './clinic-view.dto';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const WALL = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -35,7 +36,11 @@ export class CreateClinicDto {
   @MaxLength(100)
   timezone!: string;
 
-  @ApiPropertyOptional({ description: 'Merged over the defaults (slotMinutes 15, prepMinutes 10, turnoverMinutes 10, nurseRatio 4, …)' })
+  @ApiPropertyOptional({
+    type: ClinicSettingsDto,
+    description:
+      'Any subset, merged over the defaults (slotMinutes 15, prepMinutes 10, turnoverMinutes 10, nurseRatio 4, minimumLeadMinutes 120, …)',
+  })
   @IsOptional()
   @IsObject()
   settings?: Record<string, unknown>;
@@ -55,7 +60,7 @@ export class UpdateClinicDto {
   @MaxLength(100)
   timezone?: string;
 
-  @ApiPropertyOptional({ description: 'Partial settings, merged over the current ones' })
+  @ApiPropertyOptional({ type: ClinicSettingsDto, description: 'Any subset of the settings, merged over the current ones' })
   @IsOptional()
   @IsObject()
   settings?: Record<string, unknown>;

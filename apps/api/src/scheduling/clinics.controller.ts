@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ClinicDto } from './clinic-view.dto';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
 import { ChairAdminService, ClinicAdminService } from '@chairtime/scheduling';
 import {
@@ -31,7 +32,7 @@ export class ClinicsController {
   @Post()
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Create a clinic (admin)' })
-  @ApiCreatedResponse({ description: '{id, name, timezone, settings}' })
+  @ApiCreatedResponse({ type: ClinicDto, description: '{id, name, timezone, settings}' })
   @ApiBadRequestResponse({ description: 'Invalid time zone or settings; errors name each field' })
   create(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Body() dto: CreateClinicDto) {
     return this.clinics.create({ principal, requestId }, dto);
@@ -40,7 +41,7 @@ export class ClinicsController {
   @Get(':clinicId')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
   @ApiOperation({ summary: 'Read a clinic (its staff, admin)' })
-  @ApiOkResponse({ description: '{id, name, timezone, settings}' })
+  @ApiOkResponse({ type: ClinicDto, description: '{id, name, timezone, settings}' })
   @ApiNotFoundResponse()
   get(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string) {
     return this.clinics.get(p, clinicId);
@@ -49,7 +50,9 @@ export class ClinicsController {
   @Patch(':clinicId')
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Change name, zone or settings (admin); settings are merged over the current ones' })
-  @ApiOkResponse({ description: '{id, name, timezone, settings}' })
+  @ApiOkResponse({ type: ClinicDto, description: '{id, name, timezone, settings}' })
+  @ApiBadRequestResponse({ description: 'Invalid time zone or settings; errors name each field (e.g. settings.minimumLeadMinutes)' })
+  @ApiNotFoundResponse()
   update(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
