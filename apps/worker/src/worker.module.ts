@@ -11,13 +11,21 @@ import { MetricsPublisher } from './metrics-publisher';
 import { MaintenanceProcessor, MessagesProcessor, WorkflowsProcessor } from './queue.processors';
 import { OutboxRelayService } from './outbox-relay.service';
 import { PurgeOutboxHandler, ReconcileHandler } from './maintenance.handlers';
-import { ExpireHoldHandler } from '@chairtime/courses';
+import { ExpireHoldHandler, PurgeIdempotencyKeysHandler } from '@chairtime/courses';
 import { SchedulingModule } from '@chairtime/scheduling';
 import { AuditModule, PurgeAuditHandler } from '@chairtime/audit';
 import { MessagingModule, PlanMessagesHandler, RideCheckHandler, SendMessageHandler } from '@chairtime/messaging';
 import { ExpireWaitlistOfferHandler, OfferFreedTimeHandler, WaitlistModule } from '@chairtime/waitlist';
 
-const HANDLERS = [ReconcileHandler, PurgeOutboxHandler, ExpireHoldHandler, PurgeAuditHandler, SendMessageHandler, RideCheckHandler];
+const HANDLERS = [
+  ReconcileHandler,
+  PurgeOutboxHandler,
+  ExpireHoldHandler,
+  PurgeAuditHandler,
+  PurgeIdempotencyKeysHandler,
+  SendMessageHandler,
+  RideCheckHandler,
+];
 /** Handlers provided (with their dependencies) by feature modules the worker imports. */
 const MODULE_HANDLERS = [OfferFreedTimeHandler, ExpireWaitlistOfferHandler, PlanMessagesHandler];
 
@@ -75,5 +83,7 @@ export class WorkerModule implements OnApplicationBootstrap {
     await every(JobName.Reconcile, 5 * 60_000);
     await every(JobName.PurgeOutbox, 24 * 3600_000);
     await every(JobName.PurgeAudit, 24 * 3600_000);
+    // Hourly: a key lives 24 to 25 hours.
+    await every(JobName.PurgeIdempotencyKeys, 3600_000);
   }
 }

@@ -11,3 +11,4 @@ export * from './expire-hold.handler';
 export * from './held-visits';
 export * from './courses.module';
 export * from './course-reschedule.guard';
+export * from './purge-idempotency.handler';

@@ -11,6 +11,7 @@ const TUNING: Record<JobName, Tuning> = {
   [JobName.Reconcile]: { attempts: 3, backoffMs: 10_000 },
   [JobName.PurgeOutbox]: { attempts: 3, backoffMs: 60_000 },
   [JobName.PurgeAudit]: { attempts: 3, backoffMs: 60_000 },
+  [JobName.PurgeIdempotencyKeys]: { attempts: 3, backoffMs: 60_000 },
   [JobName.ExpireHold]: { attempts: 5, backoffMs: 5_000 },
   // A visit without its plan gets no reminders: retried longer than a single send.
   [JobName.PlanMessages]: { attempts: 10, backoffMs: 2_000 },

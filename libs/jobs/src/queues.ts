@@ -16,6 +16,8 @@ export enum JobName {
   PurgeOutbox = 'purge-outbox',
   /** Deletes audit rows past AUDIT_RETENTION_DAYS (identity/audit). */
   PurgeAudit = 'purge-audit',
+  /** Deletes idempotency keys older than 24 hours (courses). */
+  PurgeIdempotencyKeys = 'purge-idempotency-keys',
   /** Marks a series hold expired (courses); correctness never waits for it. */
   ExpireHold = 'expire-hold',
   /** Plans the messages of visits just booked (messaging); re-reads the visits, plans each once. */
@@ -35,6 +37,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.Reconcile]: QueueName.Maintenance,
   [JobName.PurgeOutbox]: QueueName.Maintenance,
   [JobName.PurgeAudit]: QueueName.Maintenance,
+  [JobName.PurgeIdempotencyKeys]: QueueName.Maintenance,
   [JobName.ExpireHold]: QueueName.Workflows,
   [JobName.PlanMessages]: QueueName.Workflows,
   [JobName.SendMessage]: QueueName.Messages,
@@ -48,6 +51,7 @@ export interface JobPayloads {
   [JobName.Reconcile]: Record<string, never>;
   [JobName.PurgeOutbox]: Record<string, never>;
   [JobName.PurgeAudit]: Record<string, never>;
+  [JobName.PurgeIdempotencyKeys]: Record<string, never>;
   [JobName.ExpireHold]: { bookingId: string };
   /** `bookedAt`: the booking's time (epoch ms), which the plan is made for. */
   [JobName.PlanMessages]: { appointmentIds: string[]; bookedAt: number };
