@@ -47,8 +47,8 @@ export function protocolSpanDays(protocol: Protocol): number {
 
 /**
  * Proposes series for a course: capacity → availability → planSeries (all rules in libs/domain).
- * A plan is bookable when returned (API.md): it leaves out the patient's other live visits and,
- * when the patient asks, starts sooner than the clinic's `minimumLeadMinutes`.
+ * A plan is bookable when returned (API.md): it leaves out the times of the patient's other live
+ * visits and, when the patient asks, every start sooner than the clinic's `minimumLeadMinutes`.
  */
 @Injectable()
 export class CoursePlannerService {
