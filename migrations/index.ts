@@ -18,6 +18,7 @@ import { LoginThrottle1796000009000 } from './1796000009000-LoginThrottle';
 import { RemsCertifiedExplicit1796000010000 } from './1796000010000-RemsCertifiedExplicit';
 import { MessagesEnd1796000011000 } from './1796000011000-MessagesEnd';
 import { SetupReconcile1796000012000 } from './1796000012000-SetupReconcile';
+import { SmallerHoles1796000013000 } from './1796000013000-SmallerHoles';
 import { PatientSearch1796000014000 } from './1796000014000-PatientSearch';
 
 /** Every migration, in order. Listed explicitly (not globbed) so the compiled apps find them. */
@@ -42,5 +43,6 @@ export const MIGRATIONS = [
   RemsCertifiedExplicit1796000010000,
   MessagesEnd1796000011000,
   SetupReconcile1796000012000,
+  SmallerHoles1796000013000,
   PatientSearch1796000014000,
 ];

@@ -28,7 +28,7 @@ if (names.length === 0) {
 // BENCH_API=in-process: bench/support/serving-api.ts).
 const USES_DIST = ['scale-out', 'messages', ...(process.env.BENCH_API === 'in-process' ? [] : ['availability-http', 'booking'])];
 /** Minutes a benchmark may run before it counts as failed. */
-const timeoutMinutes = (name) => (name === 'scale-out' ? 40 : 8);
+const timeoutMinutes = (name) => (name === 'scale-out' ? 40 : name === 'reconciler' ? 20 : 8);
 if (names.some((n) => USES_DIST.includes(n))) ensureBuilt();
 
 process.stderr.write('[bench] compiling\n');

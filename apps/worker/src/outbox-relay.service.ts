@@ -74,7 +74,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       await em
         .createQueryBuilder()
         .update(OutboxEntry)
-        .set({ relayedAt: () => 'now()' })
+        // When Redis had accepted the jobs (the statement's start, not the transaction's): the
+        // reconciler reads rows relayed since its last pass by this time.
+        .set({ relayedAt: () => 'statement_timestamp()' })
         .whereInIds(rows.map((r) => r.id))
         .execute();
       return rows.length;

@@ -11,7 +11,7 @@ import { MetricsPublisher } from './metrics-publisher';
 import { MaintenanceProcessor, MessagesProcessor, WorkflowsProcessor } from './queue.processors';
 import { OutboxRelayService } from './outbox-relay.service';
 import { PurgeOutboxHandler, ReconcileHandler } from './maintenance.handlers';
-import { ExpireHoldHandler } from '@chairtime/courses';
+import { ExpireHoldHandler, PurgeIdempotencyKeysHandler } from '@chairtime/courses';
 import { SchedulingModule } from '@chairtime/scheduling';
 import { AuditModule, PurgeAuditHandler } from '@chairtime/audit';
 import { ExpireMessagesHandler, MessagingModule, PlanMessagesHandler, RideCheckHandler, SendMessageHandler } from '@chairtime/messaging';
@@ -22,6 +22,7 @@ const HANDLERS = [
   PurgeOutboxHandler,
   ExpireHoldHandler,
   PurgeAuditHandler,
+  PurgeIdempotencyKeysHandler,
   SendMessageHandler,
   RideCheckHandler,
   ExpireMessagesHandler,
@@ -85,5 +86,7 @@ export class WorkerModule implements OnApplicationBootstrap {
     await every(JobName.PurgeAudit, 24 * 3600_000);
     // Ends messages past not-after that are still open (a lost or dead job); sends check it themselves.
     await every(JobName.ExpireMessages, 5 * 60_000);
+    // Hourly: a key lives 24 to 25 hours.
+    await every(JobName.PurgeIdempotencyKeys, 3600_000);
   }
 }

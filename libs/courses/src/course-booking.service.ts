@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertRems, Clock, CLOCK, courseMachine, CourseStatus, DomainError, validateSeries, parseClinicTime } from '@chairtime/domain';
+import {
+  assertBookingLead,
+  assertRems,
+  Clock,
+  CLOCK,
+  courseMachine,
+  CourseStatus,
+  DomainError,
+  validateSeries,
+  parseClinicTime,
+} from '@chairtime/domain';
 import { inTransaction, lockPatients, txQuery } from '@chairtime/persistence';
 import { AuditService } from '@chairtime/audit';
 import { cancelJobs, enqueue, jobId, JobName } from '@chairtime/jobs';
@@ -9,6 +19,7 @@ import { assertPatientScope } from '@chairtime/identity';
 import {
   Appointment,
   AppointmentEvents,
+  bookingParty,
   BookingConflict,
   BookingService,
   Clinic,
@@ -161,6 +172,13 @@ export class CourseBookingService {
         ...v,
         startsAt: parseClinicTime(v.startsAt, clinic.timezone, `visits[${i}].startsAt`, { notBefore: now }),
       }));
+      // A patient's own booking (a series or a booster) starts no sooner than the clinic's lead.
+      assertBookingLead(
+        bookingParty(actor.principal),
+        now,
+        clinic.settings.minimumLeadMinutes,
+        visits.map((v, i) => ({ path: `visits[${i}].startsAt`, start: v.startsAt.getTime() })),
+      );
       const series = visits.map((v) => ({ sequence: v.sequence, start: v.startsAt.getTime() }));
       const violations = validateSeries(protocol, series, clinic.timezone, {
         anchor: ctx.anchor_at ? ctx.anchor_at.getTime() : undefined,

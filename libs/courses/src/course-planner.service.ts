@@ -7,15 +7,17 @@ import {
   CLOCK,
   computeAvailability,
   DomainError,
+  earliestBookableStart,
   instantToLocal,
-  localToInstant,
+  localDayBounds,
+  localDayStart,
   planSeries,
   PlanPreferences,
   Protocol,
   isSchedulingDate,
   schedulingYearsMessage,
 } from '@chairtime/domain';
-import { CapacityLoader, loadVisitKind, visitKindSpec } from '@chairtime/scheduling';
+import { bookingParty, CapacityLoader, loadPatientBusy, loadVisitKind, visitKindSpec } from '@chairtime/scheduling';
 import { AuditService } from '@chairtime/audit';
 import { ProtocolService } from './protocol.service';
 import { Actor, loadClinic, loadCourse } from './course-access';
@@ -43,7 +45,11 @@ export function protocolSpanDays(protocol: Protocol): number {
   return r.visitCount * 7;
 }
 
-/** Proposes series for a course: capacity → availability → planSeries (all rules in libs/domain). */
+/**
+ * Proposes series for a course: capacity → availability → planSeries (all rules in libs/domain).
+ * A plan is bookable when returned (API.md): it leaves out the times of the patient's other live
+ * visits and, when the patient asks, every start sooner than the clinic's `minimumLeadMinutes`.
+ */
 @Injectable()
 export class CoursePlannerService {
   constructor(
@@ -78,7 +84,11 @@ export class CoursePlannerService {
     }
     const toDate = addDays(fromDate, protocolSpanDays(protocol) + SLACK_DAYS);
     const capacity = await this.capacity.load(em, clinic, fromDate, toDate);
-    const slots = computeAvailability(capacity, { kind: visitKindSpec(kind, clinic), fromDate, toDate, now });
+    // What this caller could book: a patient only from now + the clinic's lead; staff from now.
+    const bookableFrom = earliestBookableStart(bookingParty(actor.principal), now, clinic.settings.minimumLeadMinutes);
+    const slots = computeAvailability(capacity, { kind: visitKindSpec(kind, clinic), fromDate, toDate, now: bookableFrom });
+    const window = { start: localDayStart(fromDate, zone), end: localDayBounds(toDate, zone).end };
+    const busy = await loadPatientBusy(em, course.patientId, window.start, window.end, now);
     const candidates: CandidateSlot[] = slots.map((s) => ({
       start: s.start,
       end: s.end,
@@ -89,11 +99,14 @@ export class CoursePlannerService {
     const plans = planSeries({
       protocol,
       zone,
-      earliestStart: Math.max(now, localToInstant(req.earliestStart, '00:00', zone)),
+      // The first instant of that date: on a day without a local midnight (America/Santiago
+      // 2027-09-05) it is 01:00, and reading 00:00 as a wall time would refuse it.
+      earliestStart: Math.max(bookableFrom, localDayStart(req.earliestStart, zone)),
       candidates,
       preferences: req.preferences,
       limit: req.limit ?? 5,
       anchor,
+      busy,
     });
     await this.audit.record({
       actorId: actor.principal.userId,

@@ -12,3 +12,4 @@ export * from './held-visits';
 export * from './courses.module';
 export * from './course-reschedule.guard';
 export * from './patient-visit.guard';
+export * from './purge-idempotency.handler';

@@ -12,6 +12,7 @@ const TUNING: Record<JobName, Tuning> = {
   [JobName.PurgeOutbox]: { attempts: 3, backoffMs: 60_000 },
   [JobName.PurgeAudit]: { attempts: 3, backoffMs: 60_000 },
   [JobName.ExpireMessages]: { attempts: 3, backoffMs: 30_000 },
+  [JobName.PurgeIdempotencyKeys]: { attempts: 3, backoffMs: 60_000 },
   [JobName.ExpireHold]: { attempts: 5, backoffMs: 5_000 },
   // A visit without its plan gets no reminders: retried longer than a single send.
   [JobName.PlanMessages]: { attempts: 10, backoffMs: 2_000 },

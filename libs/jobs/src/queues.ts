@@ -18,6 +18,8 @@ export enum JobName {
   PurgeAudit = 'purge-audit',
   /** Ends open messages past their not-after (messaging) and closes their send jobs. */
   ExpireMessages = 'expire-messages',
+  /** Deletes idempotency keys older than 24 hours (courses). */
+  PurgeIdempotencyKeys = 'purge-idempotency-keys',
   /** Marks a series hold expired (courses); correctness never waits for it. */
   ExpireHold = 'expire-hold',
   /** Plans the messages of visits just booked (messaging); re-reads the visits, plans each once. */
@@ -38,6 +40,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PurgeOutbox]: QueueName.Maintenance,
   [JobName.PurgeAudit]: QueueName.Maintenance,
   [JobName.ExpireMessages]: QueueName.Maintenance,
+  [JobName.PurgeIdempotencyKeys]: QueueName.Maintenance,
   [JobName.ExpireHold]: QueueName.Workflows,
   [JobName.PlanMessages]: QueueName.Workflows,
   [JobName.SendMessage]: QueueName.Messages,
@@ -52,6 +55,7 @@ export interface JobPayloads {
   [JobName.PurgeOutbox]: Record<string, never>;
   [JobName.PurgeAudit]: Record<string, never>;
   [JobName.ExpireMessages]: Record<string, never>;
+  [JobName.PurgeIdempotencyKeys]: Record<string, never>;
   [JobName.ExpireHold]: { bookingId: string };
   /** `bookedAt`: the booking's time (epoch ms), which the plan is made for. */
   [JobName.PlanMessages]: { appointmentIds: string[]; bookedAt: number };

@@ -28,11 +28,13 @@ import {
   CourseEndState,
   INSERT_SQL,
   MessagePatient,
+  OPEN_JOBS_BY_PREFIX_SQL,
   PLAN_CONTEXT_SQL,
   PlanClinic,
   PlanContext,
   PlanKind,
   PlanRow,
+  prefixEnd,
 } from './message-scheduler.sql';
 
 /** Changes after which the visit's pending messages no longer apply (`booked` visits are planned by the worker). */
@@ -166,10 +168,12 @@ export class MessageSchedulerListener implements AppointmentChangeListener, OnMo
       `UPDATE message SET status = 'superseded' WHERE appointment_id = ANY($1::uuid[]) AND status = 'scheduled' RETURNING id, clinic_id`,
       [appts.map((a) => a.id)],
     )) as [{ id: string; clinic_id: string }[], number];
-    const rides = (await em.query(
-      `SELECT job_id, clinic_id FROM outbox_entry WHERE job_name = $1 AND op = 'add' AND done_at IS NULL AND job_id LIKE ANY($2::text[])`,
-      [JobName.RideCheck, appts.map((a) => `${jobId('ride', a.id)}-%`)],
-    )) as { job_id: string; clinic_id: string | null }[];
+    const prefixes = appts.map((a) => `${jobId('ride', a.id)}-`);
+    const rides = await txQuery<{ job_id: string; clinic_id: string | null }>(em, 'messages-open-ride-jobs', OPEN_JOBS_BY_PREFIX_SQL, [
+      JobName.RideCheck,
+      prefixes,
+      prefixes.map(prefixEnd),
+    ]);
     for (const [clinicId, ids] of byClinic(rows[0].map((r) => ({ clinicId: r.clinic_id, id: sendJobId(r.id) })))) {
       await cancelJobs(em, JobName.SendMessage, ids, clinicId);
     }

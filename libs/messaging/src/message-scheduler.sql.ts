@@ -89,3 +89,26 @@ export const INSERT_SQL = `WITH m AS (
   o AS (
     ${outboxInsertSql(16)})
   SELECT ${courseEndState(22)}`;
+
+/**
+ * The open jobs of one name whose ids start with one of the prefixes $2 (`ride-<visit id>-`: every
+ * version and stage of a visit's ride checks); $3 holds each prefix's end ({@link prefixEnd}). Ids
+ * are compared byte-wise (`COLLATE "C"`) as ranges [prefix, end), which the partial index
+ * `outbox_entry_open_job_idx` answers with one short range scan per visit. The same rows as
+ * `job_id LIKE ANY(prefixes || '%')`, which no index can serve (a pattern array is never turned
+ * into index bounds): every reschedule and cancel read the whole outbox. $1 is the job name.
+ *
+ * `OFFSET 0` keeps the lookup a per-prefix subquery: flattened into a join, the planner prices a
+ * range with bounds it cannot see at 0.5% of the table and reads every open row instead.
+ */
+export const OPEN_JOBS_BY_PREFIX_SQL = `SELECT o.job_id, o.clinic_id
+  FROM unnest($2::text[], $3::text[]) AS p(lo, hi)
+  CROSS JOIN LATERAL (
+    SELECT job_id, clinic_id FROM outbox_entry
+    WHERE job_name = $1 AND op = 'add' AND done_at IS NULL AND job_id COLLATE "C" >= p.lo AND job_id COLLATE "C" < p.hi
+    OFFSET 0) o`;
+
+/** The least string after every string starting with `prefix`, byte-wise: its last character moved one up. */
+export function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}

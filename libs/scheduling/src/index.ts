@@ -17,3 +17,4 @@ export * from './clinics/clinic-settings';
 export * from './appointments/appointment.service';
 export * from './paging';
 export * from './scheduling.module';
+export * from './booking/booking-party';

@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { localOrInstantMessage, START_PATTERN } from '@chairtime/domain';
+import { ClinicSettingsDto } from './scheduling-response.dto';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const WALL = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -37,8 +38,9 @@ export class CreateClinicDto {
   timezone!: string;
 
   @ApiPropertyOptional({
+    type: ClinicSettingsDto,
     description:
-      'Merged over the defaults (slotMinutes 15, prepMinutes 10, turnoverMinutes 10, nurseRatio 4, …, remsCertified false: a site is not Spravato REMS-certified until an admin says so)',
+      'Any subset, merged over the defaults (slotMinutes 15, prepMinutes 10, turnoverMinutes 10, nurseRatio 4, minimumLeadMinutes 120, …, remsCertified false: a site is not Spravato REMS-certified until an admin says so)',
   })
   @IsOptional()
   @IsObject()
@@ -59,7 +61,7 @@ export class UpdateClinicDto {
   @MaxLength(100)
   timezone?: string;
 
-  @ApiPropertyOptional({ description: 'Partial settings, merged over the current ones' })
+  @ApiPropertyOptional({ type: ClinicSettingsDto, description: 'Any subset of the settings, merged over the current ones' })
   @IsOptional()
   @IsObject()
   settings?: Record<string, unknown>;

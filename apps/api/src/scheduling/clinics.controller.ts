@@ -58,6 +58,7 @@ export class ClinicsController {
   })
   @ApiOkResponse({ type: ClinicDto, description: '{id, name, timezone, settings}' })
   @ApiConflictResponse({ description: 'Time zone change with future visits booked' })
+  @ApiBadRequestResponse({ description: 'Invalid time zone or settings; errors name each field (e.g. settings.minimumLeadMinutes)' })
   update(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,

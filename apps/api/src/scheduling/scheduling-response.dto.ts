@@ -80,7 +80,18 @@ export class ClinicSettingsDto {
   @ApiProperty() requireScreeningApproval!: boolean;
   @ApiProperty(MINUTES) holdMinutes!: number;
   @ApiProperty(MINUTES) patientNoticeHours!: number;
-  @ApiProperty() remsCertified!: boolean;
+  @ApiProperty({ description: 'The site is certified for Spravato REMS (false until an admin says so)' }) remsCertified!: boolean;
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    example: 120,
+    minimum: 0,
+    maximum: 10080,
+    description:
+      'Minutes ahead of now a booking the patient makes must start (series, booster, single visit, move): sooner is 422 ' +
+      '`lead-time`, and plans, availability and alternatives a patient asks for leave sooner starts out. Staff are not bound.',
+  })
+  minimumLeadMinutes!: number;
 }
 
 export class ClinicDto {

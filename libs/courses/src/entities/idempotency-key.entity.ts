@@ -7,6 +7,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  */
 @Entity('idempotency_key')
 @Index('idempotency_key_actor_key_uq', ['actor', 'key'], { unique: true })
+@Index('idempotency_key_created_idx', ['createdAt'])
 export class IdempotencyKey {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

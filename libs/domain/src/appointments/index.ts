@@ -3,3 +3,4 @@ export * from './course-status';
 export * from './vitals';
 export * from './discharge';
 export * from './rems';
+export * from './booking-lead';

@@ -214,4 +214,25 @@ describe('planSeries properties', () => {
       { numRuns: 150 },
     );
   });
+  it('(d) never puts a visit over the patient’s other visits, and loses only plans that touched them', () => {
+    let affected = 0;
+    fc.assert(
+      fc.property(
+        instanceArb,
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 13 * 24 * 60 }), fc.integer({ min: 15, max: 600 })), { minLength: 1, maxLength: 12 }),
+        ({ input }, spans) => {
+          const first = input.earliestStart;
+          const busy = spans.map(([at, minutes]) => ({ start: first + at * MINUTE, end: first + (at + minutes) * MINUTE }));
+          const overlaps = (v: { start: number; end: number }) => busy.some((b) => b.start < v.end && v.start < b.end);
+          const plans = planSeries({ ...input, busy });
+          for (const plan of plans) for (const v of plan.visits) expect(overlaps(v)).toBe(false);
+          // The same as planning over the candidates that stay clear of them: busy is a filter, nothing more.
+          expect(plans).toEqual(planSeries({ ...input, candidates: input.candidates.filter((c) => !overlaps(c)) }));
+          if (planSeries(input).some((p) => p.visits.some(overlaps))) affected++;
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(affected).toBeGreaterThan(10);
+  });
 });

@@ -2,7 +2,7 @@ import { validateSeries } from '../protocols/series-validator';
 import { parsePlanInput } from './plan-input';
 import { scorePlan } from './plan-score';
 import { searchPlans, type FoundPlan } from './plan-search';
-import type { Plan, PlanInput } from './planning.types';
+import type { CandidateSlot, BusyTime, Plan, PlanInput } from './planning.types';
 import { buildSearchSpace } from './search-space';
 import { stepRules } from './series-steps';
 
@@ -10,7 +10,8 @@ import { stepRules } from './series-steps';
  * Proposes up to `limit` bookings of one course, best first.
  *
  * Every visit is one of the candidate slots in one of its chairs, after `earliestStart`, on one
- * of the patient's weekdays and inside one of their time windows (hard filters). Every plan
+ * of the patient's weekdays and inside one of their time windows (hard filters), and clear of
+ * the patient's other visits (`busy`: a candidate overlapping one is never used). Every plan
  * passes `validateSeries` (checked here again, not just trusted), and no two of its visits
  * overlap in time — which also keeps two visits of one plan out of each other's chair time.
  *
@@ -55,7 +56,7 @@ export function findPlans(input: PlanInput, bounds: PlanBounds): Plan[] {
     protocol: input.protocol,
     zone: input.zone,
     earliestStart: input.earliestStart,
-    candidates: input.candidates,
+    candidates: input.busy?.length ? clearOf(input.candidates, input.busy) : input.candidates,
     prefs,
     anchor: input.anchor,
   });
@@ -79,5 +80,28 @@ function isSound(input: PlanInput, plan: Plan): boolean {
   const { visits } = plan;
   for (let i = 1; i < visits.length; i++) if (visits[i].start < visits[i - 1].chairReleasedAt) return false;
   if (visits.some((v) => v.start < input.earliestStart)) return false;
+  if (input.busy?.length && visits.some((v) => overlapsAny(v, sortedByStart(input.busy ?? [])))) return false;
   return validateSeries(input.protocol, visits, input.zone, { anchor: input.anchor, requireComplete: true }).length === 0;
+}
+
+/** The candidates whose visit time [start, end) overlaps none of `busy`. */
+function clearOf(candidates: CandidateSlot[], busy: BusyTime[]): CandidateSlot[] {
+  const sorted = sortedByStart(busy);
+  return candidates.filter((c) => !overlapsAny(c, sorted));
+}
+
+function sortedByStart(intervals: BusyTime[]): BusyTime[] {
+  return intervals.filter((b) => b.end > b.start).sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Whether [start, end) overlaps an interval of `sorted` (sorted by start). A patient has a few
+ * visits at a time: a scan up to the first interval starting at or after `end` is enough.
+ */
+function overlapsAny(span: BusyTime, sorted: BusyTime[]): boolean {
+  for (const b of sorted) {
+    if (b.start >= span.end) return false;
+    if (b.end > span.start) return true;
+  }
+  return false;
 }

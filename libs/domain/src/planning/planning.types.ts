@@ -53,6 +53,18 @@ export interface PlanInput {
   limit: number;
   /** Start of the last visit before this booking; repeat rules (boosters) measure from it. */
   anchor?: number;
+  /**
+   * Times the patient is already taken: the [start, end) of their other live visits, in any
+   * course or none. No planned visit's [start, end) overlaps one — the booking would be refused
+   * (one patient cannot be in two visits at once), so the plan would not be bookable.
+   */
+  busy?: BusyTime[];
+}
+
+/** A half-open span [start, end) of epoch milliseconds during which the patient is in another visit. */
+export interface BusyTime {
+  start: number;
+  end: number;
 }
 
 export interface PlannedVisit {

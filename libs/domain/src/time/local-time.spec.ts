@@ -11,6 +11,7 @@ import {
   isWallTimeInGap,
   localDateRange,
   localDayBounds,
+  localDayStart,
   localToInstant,
   resolveLocalTime,
 } from './local-time';
@@ -232,5 +233,55 @@ describe('localDayBounds', () => {
     const b = localDayBounds(date, zone);
     expect(b.start).toBe(utc(start));
     expect(b.end - b.start).toBe(hours * 60 * MINUTE);
+  });
+});
+
+describe('localDayStart', () => {
+  it.each([
+    ['an ordinary day', NY, '2027-01-12', '2027-01-12T05:00:00Z'],
+    ['New York spring forward (the gap is at 02:00)', NY, '2027-03-14', '2027-03-14T05:00:00Z'],
+    ['Santiago: no midnight, the day begins at 01:00 -03', 'America/Santiago', '2027-09-05', '2027-09-05T04:00:00Z'],
+    ['Havana: no midnight, the day begins at 01:00 CDT', 'America/Havana', '2027-03-14', '2027-03-14T05:00:00Z'],
+    ['Santiago fall back (23:00–24:00 of the day before repeats)', 'America/Santiago', '2027-04-04', '2027-04-04T04:00:00Z'],
+  ])('%s', (_what, zone, date, start) => {
+    expect(localDayStart(date, zone)).toBe(utc(start));
+    expect(instantToLocal(localDayStart(date, zone), zone).date).toBe(date);
+  });
+
+  it('is the first instant of the date: it reads as that date, the minute before as the day before', () => {
+    const zones = [
+      NY,
+      BERLIN,
+      'America/Santiago',
+      'America/Havana',
+      'Asia/Tehran',
+      'America/Asuncion',
+      'Africa/Cairo',
+      'Australia/Lord_Howe',
+    ];
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: 0, max: 365 * 40 }), (zone, n) => {
+        const date = addDays('2000-01-01', n);
+        const start = localDayStart(date, zone);
+        expect(instantToLocal(start, zone).date).toBe(date);
+        expect(instantToLocal(start - MINUTE, zone).date).toBe(addDays(date, -1));
+        // Never throws on a day without midnight, unlike the wall time 00:00 itself.
+        expect(localDayBounds(date, zone).start).toBe(start);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives a first instant on days whose midnight falls in a gap, where 00:00 itself is refused', () => {
+    // Dates on which some zone springs forward at midnight: each still has a first instant.
+    for (const [zone, date] of [
+      ['America/Santiago', '2027-09-05'],
+      ['America/Havana', '2027-03-14'],
+      ['America/Asuncion', '2024-10-06'],
+      ['Asia/Beirut', '2027-03-28'],
+    ] as const) {
+      expect(() => localToInstant(date, '00:00', zone)).toThrow(DomainError);
+      expect(instantToLocal(localDayStart(date, zone), zone)).toMatchObject({ date, time: '01:00' });
+    }
   });
 });

@@ -72,11 +72,21 @@ export function resolveLocalTime(date: string, time: string, zone: string): { in
 }
 
 /**
- * The instants a clinic-local date begins and ends: local midnight to the next local midnight, so
- * 23 or 25 hours on a DST-change day (a midnight in a gap resolves to where the gap ends).
+ * The first instant of a clinic-local date. Usually local midnight, but not always: where the
+ * clocks spring forward AT midnight (America/Santiago on 2027-09-05, America/Havana on
+ * 2027-03-14) the date has no 00:00 and begins at the gap's end (01:00). "From that date on" must
+ * read it this way, never as the wall time 00:00, which {@link localToInstant} rightly refuses.
+ */
+export function localDayStart(date: string, zone: string): number {
+  return resolveLocalTime(date, '00:00', zone).instant;
+}
+
+/**
+ * The instants a clinic-local date begins and ends ({@link localDayStart} of it and of the next
+ * date), so 23 or 25 hours on a DST-change day.
  */
 export function localDayBounds(date: string, zone: string): { start: number; end: number } {
-  return { start: resolveLocalTime(date, '00:00', zone).instant, end: resolveLocalTime(addDays(date, 1), '00:00', zone).instant };
+  return { start: localDayStart(date, zone), end: localDayStart(addDays(date, 1), zone) };
 }
 
 /** Reads an instant on the wall clock of `zone`. Throws 'invalid-zone' for a bad zone. */

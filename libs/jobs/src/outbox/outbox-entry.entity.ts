@@ -9,6 +9,9 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Index('outbox_entry_pending_idx', ['id'], { where: 'relayed_at IS NULL' })
 @Index('outbox_entry_open_idx', ['runAt'], { where: 'done_at IS NULL' })
 @Index('outbox_entry_job_idx', ['jobId'])
+// Byte-wise (COLLATE "C") job-id prefix ranges of open jobs: see migration 1796000013000.
+@Index('outbox_entry_open_job_idx', { synchronize: false })
+@Index('outbox_entry_open_relayed_idx', ['relayedAt', 'id'], { where: "op = 'add' AND done_at IS NULL AND relayed_at IS NOT NULL" })
 export class OutboxEntry {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;

@@ -2,10 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   addDays,
+  assertBookingLead,
   CLOCK,
   Clock,
   computeAvailability,
   DomainError,
+  earliestBookableStart,
   instantToLocal,
   INSTANT_PATTERN,
   parseClinicBound,
@@ -22,6 +24,7 @@ import { AppointmentResponse, toAppointmentResponse } from '../booking/appointme
 import { CapacityLoader, loadVisitKind, visitKindSpec } from '../capacity/capacity-loader.service';
 import { loadScopedClinic } from '../clinics/clinic-admin.service';
 import { decodeCursor, Page, toPage } from '../paging';
+import { bookingParty } from '../booking/booking-party';
 
 /** Who is asking and for which request (scope checks, audit rows). */
 export interface Actor {
@@ -99,6 +102,9 @@ export class AppointmentService {
       await lockPatients(em, [input.patientId]);
       const kind = await loadVisitKind(em, input.kind);
       const startsAt = parseClinicTime(input.startsAt, clinic.timezone, 'startsAt', { notBefore: this.clock.now() });
+      assertBookingLead(bookingParty(actor.principal), this.clock.now(), clinic.settings.minimumLeadMinutes, [
+        { path: 'startsAt', start: startsAt.getTime() },
+      ]);
       if (input.chairId !== undefined) {
         if (!kind.needsChair) throw new DomainError('validation', `A ${kind.key} visit takes no chair`, { path: 'chairId' });
         const chair = await em.getRepository(Chair).findOne({ where: { id: input.chairId } });
@@ -199,6 +205,9 @@ export class AppointmentService {
       const clinic = await em.getRepository(Clinic).findOneOrFail({ where: { id: appt.clinicId } });
       const startsAt = parseClinicTime(input.startsAt, clinic.timezone, 'startsAt', { notBefore: this.clock.now() });
       await this.assertPatientNotice(em, actor.principal, appt);
+      assertBookingLead(bookingParty(actor.principal), this.clock.now(), clinic.settings.minimumLeadMinutes, [
+        { path: 'startsAt', start: startsAt.getTime() },
+      ]);
       if (input.chairId !== undefined) {
         const chair = await em.getRepository(Chair).findOne({ where: { id: input.chairId } });
         if (!chair || chair.clinicId !== clinic.id) {
@@ -226,7 +235,9 @@ export class AppointmentService {
     const toDate = addDays(day, ALTERNATIVE_DAYS);
     const capacity = await this.capacity.load(em, clinic, fromDate, toDate, { excludeAppointmentIds: [appt.id] });
     const current = appt.startsAt.getTime();
-    const slots = computeAvailability(capacity, { kind: visitKindSpec(kind, clinic), fromDate, toDate, now: this.clock.now() })
+    // A patient is offered only starts they may move to themselves (the clinic's lead).
+    const now = earliestBookableStart(bookingParty(actor.principal), this.clock.now(), clinic.settings.minimumLeadMinutes);
+    const slots = computeAvailability(capacity, { kind: visitKindSpec(kind, clinic), fromDate, toDate, now })
       .filter((s) => s.start !== current)
       .sort((a, b) => Math.abs(a.start - current) - Math.abs(b.start - current) || a.start - b.start)
       .slice(0, limit);

@@ -10,6 +10,7 @@ import {
   daysBetween,
   DEFAULT_PROTOCOLS,
   DomainError,
+  earliestBookableStart,
   estimateCourseStarts,
   instantToLocal,
   isoWeekday,
@@ -25,6 +26,7 @@ import { loadScopedClinic } from '../clinics/clinic-admin.service';
 import { availabilityJson } from './availability-json';
 import { AvailabilityAnswer, availabilityAnswer, AvailabilityCache } from './availability-cache';
 import { CapacityLoader, KindRow, loadVisitKind, visitKindSpec } from './capacity-loader.service';
+import { bookingParty } from '../booking/booking-party';
 
 const MAX_RANGE_DAYS = 92;
 /** Total bytes of cached availability bodies per process. */
@@ -116,8 +118,11 @@ export class ClinicCapacityService {
       treatmentMinutes: row.treatment_minutes,
       recoveryMinutes: row.recovery_minutes,
     };
+    // A patient is offered only what they may book themselves: starts from now + the clinic's lead.
+    const lead = bookingParty(principal) === 'patient' ? earliestBookableStart('patient', 0, row.settings.minimumLeadMinutes) : 0;
     const cacheKey = [
       clinicId,
+      lead,
       from,
       to,
       kind.key,
@@ -133,10 +138,11 @@ export class ClinicCapacityService {
 
     const clinic = { id: clinicId, timezone: row.timezone, settings: row.settings };
     const capacity = await this.capacity.load(em, clinic, from, to);
-    const slots = computeAvailability(capacity, { kind: visitKindSpec(kind, clinic), fromDate: from, toDate: to, now });
+    const slots = computeAvailability(capacity, { kind: visitKindSpec(kind, clinic), fromDate: from, toDate: to, now: now + lead });
     const answer = availabilityAnswer(availabilityJson(slots));
-    // Without a write, the answer changes only when a loaded hold expires or the first offered start passes.
-    const validUntil = Math.min(capacity.firstHoldExpiry, slots.length > 0 ? slots[0].start + 1 : Number.POSITIVE_INFINITY);
+    // Without a write, the answer changes only when a loaded hold expires or the first offered
+    // start comes closer than the lead.
+    const validUntil = Math.min(capacity.firstHoldExpiry, slots.length > 0 ? slots[0].start - lead + 1 : Number.POSITIVE_INFINITY);
     this.answers.set(cacheKey, { ...answer, version: row.version, validUntil });
     return answer;
   }

@@ -24,9 +24,20 @@ describe('clinic settings', () => {
     [{ quietHours: { to: '8:00' } }, 'settings.quietHours.to'],
     [{ vitalsHold: 'high' }, 'settings.vitalsHold'],
     [{ colour: 'blue' }, 'settings.colour'],
+    [{ minimumLeadMinutes: -1 }, 'settings.minimumLeadMinutes'],
+    [{ minimumLeadMinutes: 30.5 }, 'settings.minimumLeadMinutes'],
+    [{ minimumLeadMinutes: 10_081 }, 'settings.minimumLeadMinutes'],
+    [{ minimumLeadMinutes: '120' }, 'settings.minimumLeadMinutes'],
   ])('refuses %j naming %s', (patch, path) => {
     const { errors } = mergeClinicSettings(DEFAULT_CLINIC_SETTINGS, patch);
     expect(errors.map((e) => e.path)).toContain(path);
+  });
+
+  it('defaults minimumLeadMinutes to 120 and accepts 0 (no lead) to a week', () => {
+    expect(DEFAULT_CLINIC_SETTINGS.minimumLeadMinutes).toBe(120);
+    for (const minimumLeadMinutes of [0, 45, 10_080]) {
+      expect(mergeClinicSettings(DEFAULT_CLINIC_SETTINGS, { minimumLeadMinutes }).errors).toEqual([]);
+    }
   });
 
   it('accepts every slot length from 5 to 60 that divides the day', () => {

@@ -56,5 +56,7 @@ export function validateClinicSettings(s: ClinicSettings): FieldError[] {
   if (!isInt(s.holdMinutes, 1, 1440)) add('holdMinutes', 'holdMinutes must be an integer 1–1440');
   if (!isInt(s.patientNoticeHours, 0, 720)) add('patientNoticeHours', 'patientNoticeHours must be an integer 0–720');
   if (typeof s.remsCertified !== 'boolean') add('remsCertified', 'remsCertified must be a boolean');
+  // Up to a week: a longer lead would hide most of a course's window from its patient.
+  if (!isInt(s.minimumLeadMinutes, 0, 10_080)) add('minimumLeadMinutes', 'minimumLeadMinutes must be an integer 0–10080');
   return errors;
 }

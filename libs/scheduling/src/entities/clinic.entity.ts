@@ -1,4 +1,4 @@
-import { DEFAULT_QUIET_HOURS } from '@chairtime/domain';
+import { DEFAULT_MINIMUM_LEAD_MINUTES, DEFAULT_QUIET_HOURS } from '@chairtime/domain';
 import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** Per-clinic settings (API.md); defaults in {@link DEFAULT_CLINIC_SETTINGS}. */
@@ -19,6 +19,11 @@ export interface ClinicSettings {
    * Spravato visits. False until an admin sets it (PATCH /v1/clinics/:id, audited).
    */
   remsCertified: boolean;
+  /**
+   * Minutes ahead of now a patient's own booking must start (series, booster, reschedule, single
+   * visit); staff are not bound. Plans and availability a patient asks for leave earlier starts out.
+   */
+  minimumLeadMinutes: number;
 }
 
 export const DEFAULT_CLINIC_SETTINGS: ClinicSettings = {
@@ -32,6 +37,7 @@ export const DEFAULT_CLINIC_SETTINGS: ClinicSettings = {
   holdMinutes: 10,
   patientNoticeHours: 24,
   remsCertified: false,
+  minimumLeadMinutes: DEFAULT_MINIMUM_LEAD_MINUTES,
 };
 
 /** A clinic: the tenant. Every other row carries its `clinic_id`. */
