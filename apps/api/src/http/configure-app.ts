@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@chairtime/config';
 import { createValidationPipe } from './validation';
 import { ProblemFilter } from './problem.filter';
+import { webApp } from '../web/web-app';
 
 /**
  * Everything about the HTTP surface that is not a route: shared by `main.ts` and the e2e tests so
@@ -17,6 +18,8 @@ export function configureHttpApp(app: INestApplication, config: AppConfig): void
   express.disable('x-powered-by');
   express.set('trust proxy', 'loopback');
   app.use(helmet());
+  // The web app's pages and assets (before the router; it passes on every path it does not own).
+  app.use(webApp(config.webDistDir));
   express.useBodyParser('json', { limit: config.bodyLimit, type: ['application/json', 'application/*+json'] });
   express.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: false });
