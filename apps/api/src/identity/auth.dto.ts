@@ -15,10 +15,14 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty({ description: 'The opaque refresh token from login or the previous refresh' })
+  @ApiProperty({
+    required: false,
+    description: 'The opaque refresh token from login or the previous refresh; omitted by browsers, which send the session cookie',
+  })
+  @IsOptional()
   @IsString()
   @MaxLength(200)
-  refreshToken!: string;
+  refreshToken?: string;
 }
 
 export class TokenPairDto {
@@ -26,7 +30,7 @@ export class TokenPairDto {
   @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
   @ApiProperty({ description: 'Access token lifetime in seconds' }) expiresIn!: number;
   @ApiProperty({ description: 'Single use: each refresh returns a new one; reusing an old one revokes the session' })
-  refreshToken!: string;
+  refreshToken?: string;
 }
 
 export class CreateUserDto {
