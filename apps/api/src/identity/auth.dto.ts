@@ -29,7 +29,12 @@ export class TokenPairDto {
   @ApiProperty() accessToken!: string;
   @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
   @ApiProperty({ description: 'Access token lifetime in seconds' }) expiresIn!: number;
-  @ApiProperty({ description: 'Single use: each refresh returns a new one; reusing an old one revokes the session' })
+  @ApiProperty({
+    required: false,
+    description:
+      'Single use: each refresh returns a new one; reusing an old one revokes the session. Absent in the browser session ' +
+      '(X-Requested-With: chairtime), where it is set as an HttpOnly cookie instead',
+  })
   refreshToken?: string;
 }
 
