@@ -1,12 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@chairtime/config';
 import { createValidationPipe } from './validation';
 import { ProblemFilter } from './problem.filter';
 import { webApp } from '../web/web-app';
+import { createOpenApiDocument } from './openapi';
 
 /**
  * Everything about the HTTP surface that is not a route: shared by `main.ts` and the e2e tests so
@@ -27,11 +28,5 @@ export function configureHttpApp(app: INestApplication, config: AppConfig): void
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
 
-  const doc = new DocumentBuilder()
-    .setTitle('Chairtime API')
-    .setDescription('Scheduling and booking for ketamine clinics. Errors are application/problem+json (RFC 9457).')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 }
