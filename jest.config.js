@@ -1,9 +1,10 @@
 /**
- * Three jest projects:
+ * Four jest projects (and the fault suite):
  * - unit: pure code in libs/ (no Postgres, no Redis), fast.
  * - integration: libs/ services against real Postgres and Redis (*.int-spec.ts).
  * - e2e: the HTTP and worker apps end to end with supertest (test/**\/*.e2e-spec.ts).
- * `npm test` (scripts/test.mjs) prepares the databases and Redis prefix the last two need.
+ * - browser: the web app in real Chromium against the real API (test/browser/*.browser-spec.ts).
+ * `npm test` (scripts/test.mjs) prepares the databases and Redis prefix the last three need.
  */
 const swc = [
   '@swc/jest',
@@ -48,6 +49,14 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/env.setup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.setup.ts'],
+    },
+    {
+      ...common,
+      // Real Chromium (playwright-core) against the real API serving the built web app.
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       setupFiles: ['<rootDir>/test/support/env.setup.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.setup.ts'],
     },
