@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { Browser, BrowserContext } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { newUser } from '../support/identity-factories';
 import { seedClinic } from '../support/scheduling-factories';
@@ -85,6 +85,50 @@ describe('web: staff sign-in and session (Chromium)', () => {
     await page.goto(`${baseUrl}/board`);
     await expectLocator(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
     expect(await context.cookies(baseUrl + '/v1/auth/refresh')).toEqual([]);
+  });
+
+  /** Answers the first request matching `pattern` with a 401, as the API does for a lapsed access token; the rest go through. */
+  async function refuseOnce(page: Page, pattern: string): Promise<void> {
+    let refused = false;
+    await page.route(pattern, async (route) => {
+      if (refused) return route.continue();
+      refused = true;
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ status: 401, title: 'Unauthorized', detail: 'The access token is invalid or expired' }),
+      });
+    });
+  }
+
+  it('a lapsed access token is renewed once with the cookie and the call retried, unseen by the user', async () => {
+    const user = await scheduler();
+    const { page, problems } = await watchedPage(context);
+    await signIn(page, baseUrl, user.email, user.password, '/board?date=2027-03-01');
+    await expectLocator(page.getByText('No visits are booked on this day.')).toBeVisible();
+    await refuseOnce(page, '**/v1/clinics/*/board?*');
+    const refreshed = page.waitForResponse((r) => r.url().endsWith('/v1/auth/refresh') && r.status() === 200);
+    await page.getByRole('button', { name: 'Next day' }).click();
+    await refreshed;
+    await expectLocator(page.getByText('Tuesday, 2 March 2027')).toBeVisible();
+    await expectLocator(page.getByText('No visits are booked on this day.')).toBeVisible();
+    await expectLocator(page.getByRole('button', { name: 'Sign in' })).toHaveCount(0);
+    expect(problems()).toEqual([]);
+  });
+
+  it('Sign out with a lapsed access token still ends the session (renewed, then signed out)', async () => {
+    const user = await scheduler();
+    const { page } = await watchedPage(context);
+    await signIn(page, baseUrl, user.email, user.password);
+    await expectLocator(page.getByRole('heading', { level: 1, name: 'Day board' })).toBeVisible();
+    await refuseOnce(page, '**/v1/auth/logout');
+    const loggedOut = page.waitForResponse((r) => r.url().endsWith('/v1/auth/logout') && r.status() === 204);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await loggedOut;
+    await expectLocator(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    expect(await context.cookies(baseUrl + '/v1/auth/refresh')).toEqual([]);
+    await page.reload();
+    await expectLocator(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   });
 
   it('a signed-out visit to the board signs in first and comes back to the same day', async () => {

@@ -10,7 +10,9 @@ import { getAccessToken, refreshSession, SESSION_HEADERS, signedOut } from '../s
 /** Copies of requests in flight, kept to replay one after a refresh (a sent body cannot be reread). */
 const replays = new Map<string, Request>();
 
-const isAuthRoute = (url: string): boolean => new URL(url).pathname.startsWith('/v1/auth/');
+/** Login and refresh answer 401 for bad credentials: never refresh-and-retry those (logout is retried like any call). */
+const NO_RETRY = new Set(['/v1/auth/login', '/v1/auth/refresh']);
+const isAuthRoute = (url: string): boolean => NO_RETRY.has(new URL(url).pathname);
 
 export const auth: Middleware = {
   onRequest({ request, id }) {

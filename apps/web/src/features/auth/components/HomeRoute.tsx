@@ -7,7 +7,7 @@ const SignInPage = lazy(() => import('./SignInPage'));
 
 /** Where a signed-in user may go back to after signing in: a path of this app, never another site. */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/board';
+  return next && /^\/(?![/\\])/.test(next) ? next : '/board';
 }
 
 /** `/`: the staff home. Signed in, it is the day board; otherwise the sign-in screen. */
