@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist-bench/**', 'dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'dist-bench/**',
+      'dist/**',
+      'node_modules/**',
+      '.data/**',
+      'coverage/**',
+      'bench/results/**',
+      'apps/web/src/lib/api/schema.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -27,6 +37,11 @@ export default tseslint.config(
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Use the injected Clock.' },
       ],
     },
+  },
+  {
+    // The web app runs in browsers: no Node globals, no console left behind.
+    files: ['apps/web/**/*.{ts,tsx}'],
+    rules: { 'no-console': 'error' },
   },
   {
     files: ['**/*.mjs', '**/*.js'],

@@ -1,9 +1,10 @@
 /**
- * Three jest projects:
+ * Four jest projects (and the fault suite):
  * - unit: pure code in libs/ (no Postgres, no Redis), fast.
  * - integration: libs/ services against real Postgres and Redis (*.int-spec.ts).
  * - e2e: the HTTP and worker apps end to end with supertest (test/**\/*.e2e-spec.ts).
- * `npm test` (scripts/test.mjs) prepares the databases and Redis prefix the last two need.
+ * - browser: the web app in real Chromium against the real API (test/browser/*.browser-spec.ts).
+ * `npm test` (scripts/test.mjs) prepares the databases and Redis prefix the last three need.
  */
 const swc = [
   '@swc/jest',
@@ -51,6 +52,14 @@ module.exports = {
       setupFiles: ['<rootDir>/test/support/env.setup.ts'],
       // Every API response an e2e test receives is checked against the OpenAPI document.
       setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.setup.ts', '<rootDir>/test/support/openapi-responses.setup.ts'],
+    },
+    {
+      ...common,
+      // Real Chromium (playwright-core) against the real API serving the built web app.
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/env.setup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.setup.ts'],
     },
     {
       ...common,

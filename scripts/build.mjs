@@ -1,17 +1,21 @@
 // Compiles the apps (one tsc pass emits api, worker and cli) when dist/ is missing or older
-// than the sources, so `npm start` and the npm scripts work on a fresh clone.
+// than the sources, so `npm start` and the npm scripts work on a fresh clone; and builds the web
+// app (Vite, into dist/web) when it is missing or older than apps/web.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './services.mjs';
 
-function newest(dir) {
+const WEB = join(ROOT, 'apps', 'web');
+
+function newest(dir, pattern = /\.ts$/) {
   let t = 0;
   if (!existsSync(dir)) return t;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, newest(p));
-    else if (e.name.endsWith('.ts')) t = Math.max(t, statSync(p).mtimeMs);
+    // The web app is Vite's, not tsc's: its sources do not make the Nest apps stale.
+    if (e.isDirectory()) t = p === WEB || e.name === 'node_modules' || e.name === 'dist' ? t : Math.max(t, newest(p, pattern));
+    else if (pattern.test(e.name)) t = Math.max(t, statSync(p).mtimeMs);
   }
   return t;
 }
@@ -28,6 +32,29 @@ export function ensureBuilt({ force = false } = {}) {
   });
   if (r.status !== 0) {
     process.stderr.write('[build] failed\n');
+    process.exit(r.status ?? 1);
+  }
+}
+
+/** Builds the web app into dist/web when it is missing or older than its sources. */
+export function ensureWebBuilt({ force = false } = {}) {
+  const marker = join(ROOT, 'dist', 'web', 'index.html');
+  const sources = Math.max(
+    newest(join(WEB, 'src'), /\.(ts|tsx|css)$/),
+    ...['index.html', 'vite.config.mts'].map((f) => statSync(join(WEB, f)).mtimeMs),
+  );
+  if (!force && existsSync(marker) && sources <= statSync(marker).mtimeMs) return;
+  process.stderr.write('[build] building the web app\n');
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(WEB, 'vite.config.mts'), '--logLevel', 'warn'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
+  if (r.status !== 0) {
+    process.stderr.write('[build] web app failed\n');
     process.exit(r.status ?? 1);
   }
 }

@@ -139,6 +139,34 @@ function installRedis() {
   }
 }
 
+/**
+ * The Chromium the browser tests drive (Debian's package; playwright-core downloads nothing):
+ * CHROMIUM_PATH, else `chromium` on the PATH, else installed with apt-get when run as root on
+ * Debian, as Redis is. Null (with a note) when none can be had: the browser tests then say so.
+ */
+export function ensureChromium() {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  const found = which('chromium');
+  if (found) return found;
+  const isRoot = process.getuid?.() === 0;
+  if (!(isRoot && existsSync('/etc/debian_version') && which('apt-get'))) {
+    log('chromium is not installed (Debian/Ubuntu: `sudo apt-get install chromium`); the browser tests will fail');
+    return null;
+  }
+  log('installing chromium with apt-get');
+  for (const args of [['update'], ['install', '-y', 'chromium', 'fonts-dejavu-core']]) {
+    const r = spawnSync('apt-get', args, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (r.status !== 0) {
+      log(`apt-get ${args.join(' ')} failed; the browser tests will fail`);
+      return null;
+    }
+  }
+  return which('chromium');
+}
+
 async function startRedis() {
   if (!which('redis-server')) installRedis();
   const dir = join(DATA, 'redis');

@@ -1,10 +1,11 @@
 // `npm start`: services, build, migrations, demo seed, then the API and the worker together.
 // Both logs go to this terminal; Ctrl-C (or SIGTERM) stops both gracefully.
 import { spawn, spawnSync } from 'node:child_process';
-import { ensureBuilt, dist } from './build.mjs';
+import { ensureBuilt, ensureWebBuilt, dist } from './build.mjs';
 import { ensureDatabase, ensureServices, ROOT } from './services.mjs';
 
 ensureBuilt();
+ensureWebBuilt();
 
 // Validate what the operator gave before touching anything: one line naming the variable.
 const placeholders = { DATABASE_URL: 'postgres://placeholder/placeholder', REDIS_URL: 'redis://placeholder' };
@@ -45,7 +46,7 @@ const children = ['api', 'worker'].map((app) => {
 
 const port = process.env.PORT || '3000';
 process.stdout.write(
-  `\nChairtime is starting:\n  API      http://localhost:${port}/v1\n  Docs     http://localhost:${port}/docs\n  Health   http://localhost:${port}/health/ready\n  Metrics  http://localhost:${port}/metrics\n\n`,
+  `\nChairtime is starting:\n  Web app  http://localhost:${port}/\n  API      http://localhost:${port}/v1\n  Docs     http://localhost:${port}/docs\n  Health   http://localhost:${port}/health/ready\n  Metrics  http://localhost:${port}/metrics\n\n`,
 );
 
 let stopping = false;

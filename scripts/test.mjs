@@ -5,8 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { dropDatabase, dropQueueKeys, ensureDatabase, ensureServices, ROOT } from './services.mjs';
-import { ensureBuilt } from './build.mjs';
+import { dropDatabase, dropQueueKeys, ensureChromium, ensureDatabase, ensureServices, ROOT } from './services.mjs';
+import { ensureBuilt, ensureWebBuilt } from './build.mjs';
 
 const args = process.argv.slice(2);
 const faults = args.includes('--faults');
@@ -19,6 +19,9 @@ const jestArgs = args.filter((a) => a !== '--faults');
 // it, and the machine has two cores. --forceExit because a Redis or Postgres a test killed can
 // leave a client's reconnect timer behind in jest's process after every app was closed.
 if (faults) ensureBuilt();
+// The browser tests load the built web app (built when missing or older than its sources) in
+// Debian's Chromium (installed as root when missing).
+const chromiumPath = faults ? null : (ensureWebBuilt(), ensureChromium());
 
 const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const services = await ensureServices({ database: 'postgres' });
@@ -44,9 +47,10 @@ const env = {
   DEMO_SEED: 'false',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   ...(faults ? { JEST_FAULTS: '1' } : {}),
+  ...(chromiumPath ? { CHROMIUM_PATH: chromiumPath } : {}),
 };
 
-const projects = faults ? ['faults'] : ['unit', 'integration', 'e2e'];
+const projects = faults ? ['faults'] : ['unit', 'integration', 'e2e', 'browser'];
 const result = spawnSync(
   process.execPath,
   [

@@ -7,6 +7,7 @@ import { instanceSecret, JWT_SECRET_FILE } from './instance-secret';
  * A missing or malformed variable stops the process with one line that names it
  * ({@link ConfigError}); nothing else in the code reads `process.env`.
  */
+
 export type NodeEnv = 'development' | 'test' | 'production';
 export type Channel = 'log' | 'email' | 'sms';
 
@@ -51,6 +52,8 @@ export interface AppConfig {
   logLevel: string;
   auditRetentionDays: number;
   publicBaseUrl: string;
+  /** Folder of the built web app (index.html and assets/) the API serves at `/`. */
+  webDistDir: string;
   /** SMTP server of the email channel; null outside production sends email to the `log` channel. */
   smtpUrl: string | null;
   /** From address of patient email, `Name <address>` or a bare address. */
@@ -271,6 +274,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ),
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 6 * 365, 1, 100 * 365),
     publicBaseUrl: url(env, 'PUBLIC_BASE_URL', ['http', 'https'], `http://localhost:${text(env, 'PORT') ?? '3000'}`),
+    webDistDir: resolve(text(env, 'WEB_DIST_DIR') ?? join('dist', 'web')),
     smtpUrl,
     smtpFrom,
     sms,

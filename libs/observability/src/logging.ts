@@ -34,9 +34,15 @@ export const REDACT_PATHS = [
   ].flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
 ];
 
-/** Action links carry a bearer token in the path; keep it out of access logs. */
+/**
+ * Action links carry a bearer token in the path — the API's (`/v1/actions/<token>`) and the web
+ * pages behind them (`/a/<token>`, `/portal/invite/<token>`); keep it out of access logs.
+ */
 export function scrubUrl(url: string | undefined): string | undefined {
-  return url?.replace(/\/actions\/[^/?#]+/, '/actions/[token]');
+  return url
+    ?.replace(/\/actions\/[^/?#]+/, '/actions/[token]')
+    .replace(/^\/a\/[^/?#]+/, '/a/[token]')
+    .replace(/^\/portal\/invite\/[^/?#]+/, '/portal/invite/[token]');
 }
 
 /**

@@ -9,6 +9,7 @@ import { ProblemFilter } from './problem.filter';
 import { refuseHostileInput, verifyUtf8 } from './hostile-input';
 import { noStore } from './no-store';
 import { buildOpenApiDocument } from './openapi';
+import { webApp } from '../web/web-app';
 
 /**
  * Everything about the HTTP surface that is not a route: shared by `main.ts` and the e2e tests so
@@ -23,6 +24,8 @@ export function configureHttpApp(app: INestApplication, config: AppConfig): void
   express.set('trust proxy', config.trustProxy);
   app.use(helmet());
   app.use(noStore());
+  // The web app's pages and assets (before the router; it passes on every path it does not own).
+  app.use(webApp(config.webDistDir));
   // `verify` is left out of Nest's option types (it uses it for rawBody, which we do not enable).
   express.useBodyParser(
     'json',

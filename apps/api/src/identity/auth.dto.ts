@@ -15,10 +15,15 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty({ maxLength: 200, description: 'The opaque refresh token from login or the previous refresh' })
+  @ApiProperty({
+    required: false,
+    maxLength: 200,
+    description: 'The opaque refresh token from login or the previous refresh; omitted by browsers, which send the session cookie',
+  })
+  @IsOptional()
   @IsString()
   @MaxLength(200)
-  refreshToken!: string;
+  refreshToken?: string;
 }
 
 export class TokenPairDto {
@@ -27,8 +32,14 @@ export class TokenPairDto {
   @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
   @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 86400, description: 'Access token lifetime in seconds' })
   expiresIn!: number;
-  @ApiProperty({ maxLength: 200, description: 'Single use: each refresh returns a new one; reusing an old one revokes the session' })
-  refreshToken!: string;
+  @ApiProperty({
+    required: false,
+    maxLength: 200,
+    description:
+      'Single use: each refresh returns a new one; reusing an old one revokes the session. Absent in the browser session ' +
+      '(X-Requested-With: chairtime), where it is set as an HttpOnly cookie instead',
+  })
+  refreshToken?: string;
 }
 
 export class CreateUserDto {
