@@ -1,18 +1,19 @@
 import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
 import { OutcomeReportService, outcomeReportCsv } from '@chairtime/clinical';
+import { DATE as DAY, UUID } from '../http/page.dto';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class OutcomeReportQueryDto {
-  @ApiProperty({ format: 'date', description: 'First local date (inclusive)' })
+  @ApiProperty({ ...DAY, pattern: DATE.source, description: 'First local date (inclusive)' })
   @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
   from!: string;
 
-  @ApiProperty({ format: 'date', description: 'Last local date (inclusive); at most 366 days after `from`' })
+  @ApiProperty({ ...DAY, pattern: DATE.source, description: 'Last local date (inclusive); at most 366 days after `from`' })
   @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
   to!: string;
 }
@@ -56,9 +57,9 @@ class HourUtilizationDto {
 }
 
 export class OutcomeReportDto {
-  @ApiProperty({ format: 'uuid' }) clinicId!: string;
-  @ApiProperty({ format: 'date' }) from!: string;
-  @ApiProperty({ format: 'date' }) to!: string;
+  @ApiProperty(UUID) clinicId!: string;
+  @ApiProperty(DAY) from!: string;
+  @ApiProperty(DAY) to!: string;
   @ApiProperty() patientsTreated!: number;
   @ApiProperty({ description: 'Chair visits discharged' }) treatments!: number;
   @ApiProperty() seriesCompleted!: number;
@@ -76,6 +77,7 @@ export class ReportsController {
   constructor(private readonly reports: OutcomeReportService) {}
 
   @Get('outcomes')
+  @ApiOperation({ summary: 'Outcome, no-show, cancellation and utilization report over local dates' })
   @Roles(Role.Scheduler, Role.Clinician)
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: OutcomeReportDto, description: 'JSON, or CSV (`section,measure,value`) with `Accept: text/csv`' })

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequestId, Role, Roles } from '@chairtime/identity';
 import { PatientChartService, PatientSearchService, ScreeningQueueService } from '@chairtime/clinical';
 import {
@@ -24,12 +24,14 @@ export class PatientSearchController {
 
   @Get()
   @Roles(...STAFF)
+  @ApiOperation({ summary: "Search the clinic's patients" })
   @ApiOkResponse({ type: PatientSearchPageDto, description: "The clinic's patients by family then given name, narrowed by `query`" })
   list(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Query() q: PatientSearchQueryDto) {
     return this.search.search({ principal, requestId }, q);
   }
 
   @Get(':id/chart')
+  @ApiOperation({ summary: "A patient's chart" })
   @Roles(Role.Nurse, Role.Clinician)
   @ApiOkResponse({ type: PatientChartDto, description: 'The whole chart in one read' })
   @ApiNotFoundResponse()
@@ -46,6 +48,7 @@ export class ScreeningQueueController {
 
   @Get()
   @Roles(Role.Clinician, Role.Nurse, Role.Scheduler)
+  @ApiOperation({ summary: 'The screening review queue' })
   @ApiOkResponse({ type: ScreeningQueuePageDto, description: 'Screenings in `status` (default pending-review), oldest first' })
   queue(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Query() q: ScreeningQueueQueryDto) {
     return this.screenings.queue({ principal, requestId }, q);
@@ -53,6 +56,7 @@ export class ScreeningQueueController {
 
   @Get(':id')
   @Roles(Role.Clinician, Role.Nurse, Role.Scheduler)
+  @ApiOperation({ summary: "A screening's full record" })
   @ApiOkResponse({ type: ScreeningRecordDto })
   @ApiNotFoundResponse()
   get(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Param('id', ParseUUIDPipe) id: string) {

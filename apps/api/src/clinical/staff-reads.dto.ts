@@ -1,11 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../http/page-query.dto';
+import { arrayOf, DATE, INSTANT, nullable, text, UUID } from '../http/page.dto';
 
 const SCREENING_STATUSES = ['pending-review', 'ineligible', 'approved', 'declined'] as const;
+/** Screening codes (diagnoses, indications, flags): ScreeningDto takes at most 30 of at most 100 characters. */
+const CODES = arrayOf(text(100), 30);
+/** givenName and familyName are at most 200 each (CreatePatientDto), joined by a space. */
+const DISPLAY_NAME = text(401, { example: 'Maya Chen' });
+const NOTE = nullable(text(2000));
+const PHONE = nullable(text(16, { example: '+15555550100' }));
 
 export class PatientSearchQueryDto extends PageQueryDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   @IsUUID()
   clinicId!: string;
 
@@ -22,24 +29,24 @@ export class PatientSearchQueryDto extends PageQueryDto {
 }
 
 export class PatientSearchItemDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() givenName!: string;
-  @ApiProperty() familyName!: string;
-  @ApiProperty({ example: 'Maya Chen' }) displayName!: string;
-  @ApiProperty({ format: 'date' }) birthDate!: string;
-  @ApiProperty({ type: String, nullable: true, format: 'email' }) email!: string | null;
-  @ApiProperty({ type: String, nullable: true, example: '+15555550100' }) phone!: string | null;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty(text(200)) givenName!: string;
+  @ApiProperty(text(200)) familyName!: string;
+  @ApiProperty(DISPLAY_NAME) displayName!: string;
+  @ApiProperty(DATE) birthDate!: string;
+  @ApiProperty({ type: String, nullable: true, format: 'email', maxLength: 320 }) email!: string | null;
+  @ApiProperty(PHONE) phone!: string | null;
   @ApiProperty({ enum: ['sms', 'email'] }) contactPreference!: 'sms' | 'email';
 }
 
 export class PatientSearchPageDto {
   @ApiProperty({ type: [PatientSearchItemDto], maxItems: 200 }) items!: PatientSearchItemDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' })
+  @ApiProperty(nullable(text(500, { description: 'Pass as `cursor` for the next page; null on the last' })))
   nextCursor!: string | null;
 }
 
 export class ScreeningQueueQueryDto extends PageQueryDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   @IsUUID()
   clinicId!: string;
 
@@ -51,45 +58,45 @@ export class ScreeningQueueQueryDto extends PageQueryDto {
 
 export class IntakeScoreDto {
   @ApiProperty({ minimum: 0, maximum: 27 }) score!: number;
-  @ApiProperty({ example: 'moderately-severe' }) severity!: string;
+  @ApiProperty(text(50, { example: 'moderately-severe' })) severity!: string;
 }
 
 export class ScreeningQueueItemDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) patientId!: string;
-  @ApiProperty({ example: 'Jordan Reyes' }) patientName!: string;
-  @ApiProperty({ format: 'date' }) birthDate!: string;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty(UUID) patientId!: string;
+  @ApiProperty({ ...DISPLAY_NAME, example: 'Jordan Reyes' }) patientName!: string;
+  @ApiProperty(DATE) birthDate!: string;
   @ApiProperty({ enum: SCREENING_STATUSES }) status!: string;
-  @ApiProperty({ type: [String], maxItems: 20 }) indications!: string[];
-  @ApiProperty({ type: [String], maxItems: 20 }) contraindications!: string[];
-  @ApiProperty({ type: [String], maxItems: 20 }) relativeFlags!: string[];
+  @ApiProperty(CODES) indications!: string[];
+  @ApiProperty(CODES) contraindications!: string[];
+  @ApiProperty(CODES) relativeFlags!: string[];
   @ApiProperty({ type: IntakeScoreDto, nullable: true, description: 'PHQ-9 total and band at intake' }) phq9!: IntakeScoreDto | null;
   @ApiProperty({ type: IntakeScoreDto, nullable: true, description: 'GAD-7 total and band at intake' }) gad7!: IntakeScoreDto | null;
-  @ApiProperty({ format: 'date-time' }) submittedAt!: string;
+  @ApiProperty(INSTANT) submittedAt!: string;
 }
 
 export class ScreeningQueuePageDto {
   @ApiProperty({ type: [ScreeningQueueItemDto], maxItems: 200 }) items!: ScreeningQueueItemDto[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+  @ApiProperty(nullable(text(500))) nextCursor!: string | null;
 }
 
 export class ScreeningInputsDto {
-  @ApiProperty({ type: [String], maxItems: 20 }) diagnoses!: string[];
+  @ApiProperty(CODES) diagnoses!: string[];
   @ApiProperty({ minimum: 0 }) antidepressantTrialsFailed!: number;
   @ApiProperty() systolic!: number;
   @ApiProperty() diastolic!: number;
-  @ApiProperty({ type: [String], maxItems: 20 }) relativeFlags!: string[];
+  @ApiProperty(CODES) relativeFlags!: string[];
   @ApiPropertyOptional() intoxicated?: boolean;
   @ApiPropertyOptional({ type: [Number], minItems: 9, maxItems: 9 }) phq9?: number[];
   @ApiPropertyOptional({ type: [Number], minItems: 7, maxItems: 7 }) gad7?: number[];
 }
 
 export class ScreeningRecordDto extends ScreeningQueueItemDto {
-  @ApiProperty({ format: 'uuid' }) clinicId!: string;
+  @ApiProperty(UUID) clinicId!: string;
   @ApiProperty({ type: ScreeningInputsDto }) inputs!: ScreeningInputsDto;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) decidedAt!: string | null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) decidedBy!: string | null;
-  @ApiProperty({ type: String, nullable: true }) decisionNote!: string | null;
+  @ApiProperty(nullable(INSTANT)) decidedAt!: string | null;
+  @ApiProperty(nullable(UUID)) decidedBy!: string | null;
+  @ApiProperty(NOTE) decisionNote!: string | null;
 }
 
 class ChartVitalsDto {
@@ -99,20 +106,20 @@ class ChartVitalsDto {
   @ApiProperty() heartRate!: number;
   @ApiProperty() spo2!: number;
   @ApiProperty({ type: Boolean, nullable: true }) accepted!: boolean | null;
-  @ApiProperty({ format: 'date-time' }) takenAt!: string;
+  @ApiProperty(INSTANT) takenAt!: string;
 }
 
 class ChartSideEffectDto {
   @ApiProperty({ enum: ['nausea', 'dizziness', 'double-vision', 'drowsiness', 'confusion', 'other'] }) name!: string;
   @ApiProperty({ enum: ['mild', 'moderate', 'severe'] }) severity!: string;
-  @ApiProperty({ type: String, nullable: true }) note!: string | null;
-  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty(NOTE) note!: string | null;
+  @ApiProperty(INSTANT) recordedAt!: string;
 }
 
 class ChartRemsFormDto {
   @ApiProperty({ enum: ['filed', 'due'] }) status!: 'filed' | 'due';
-  @ApiPropertyOptional({ format: 'date-time' }) filedAt?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Seven days after the session (REMS)' }) dueAt?: string;
+  @ApiPropertyOptional(INSTANT) filedAt?: string;
+  @ApiPropertyOptional({ ...INSTANT, description: 'Seven days after the session (REMS)' }) dueAt?: string;
 }
 
 class ChartRideDto {
@@ -120,24 +127,24 @@ class ChartRideDto {
 }
 
 export class ChartVisitDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty(UUID) id!: string;
   @ApiProperty({ type: Number, nullable: true }) sequence!: number | null;
-  @ApiProperty({ example: 'iv-infusion' }) kind!: string;
-  @ApiProperty({ format: 'date-time' }) startsAt!: string;
-  @ApiProperty({ format: 'date-time' }) endsAt!: string;
-  @ApiProperty({ example: 'discharged' }) status!: string;
-  @ApiProperty({ type: String, nullable: true }) chairName!: string | null;
+  @ApiProperty(text(100, { example: 'iv-infusion' })) kind!: string;
+  @ApiProperty(INSTANT) startsAt!: string;
+  @ApiProperty(INSTANT) endsAt!: string;
+  @ApiProperty(text(50, { example: 'discharged' })) status!: string;
+  @ApiProperty(nullable(text(100))) chairName!: string | null;
   @ApiProperty({ type: ChartRideDto }) ride!: ChartRideDto;
-  @ApiProperty({ type: [String], maxItems: 20 }) flags!: string[];
+  @ApiProperty(arrayOf(text(100, { example: 'ride-unconfirmed' }), 20)) flags!: string[];
   @ApiProperty({ type: [ChartVitalsDto], maxItems: 50 }) vitals!: ChartVitalsDto[];
   @ApiProperty({ type: [ChartSideEffectDto], maxItems: 50 }) sideEffects!: ChartSideEffectDto[];
   @ApiPropertyOptional({ type: ChartRemsFormDto }) remsForm?: ChartRemsFormDto;
 }
 
 class ChartProtocolDto {
-  @ApiProperty({ example: 'iv-induction' }) key!: string;
+  @ApiProperty(text(100, { example: 'iv-induction' })) key!: string;
   @ApiProperty() version!: number;
-  @ApiProperty() name!: string;
+  @ApiProperty(text(200)) name!: string;
 }
 
 class ChartProgressDto {
@@ -146,26 +153,26 @@ class ChartProgressDto {
 }
 
 class ChartCourseDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty(UUID) id!: string;
   @ApiProperty({ type: ChartProtocolDto }) protocol!: ChartProtocolDto;
   @ApiProperty({ enum: ['draft', 'booked', 'completed', 'cancelled'] }) status!: string;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty(INSTANT) createdAt!: string;
   @ApiProperty({ type: ChartProgressDto }) progress!: ChartProgressDto;
   @ApiProperty({ type: [ChartVisitDto], maxItems: 100 }) visits!: ChartVisitDto[];
 }
 
 class ChartAssessmentDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty(UUID) id!: string;
   @ApiProperty({ enum: ['PHQ-9', 'GAD-7'] }) instrument!: string;
   @ApiProperty({ minimum: 0, maximum: 27 }) score!: number;
-  @ApiProperty() severity!: string;
+  @ApiProperty(text(50, { example: 'moderate' })) severity!: string;
   @ApiPropertyOptional({ description: 'PHQ-9 only' }) item9Positive?: boolean;
   @ApiProperty({ type: Number, nullable: true, description: 'Null for the baseline itself' }) changeFromBaseline!: number | null;
   @ApiProperty() response!: boolean;
   @ApiProperty() remission!: boolean;
   @ApiProperty() relapseSignal!: boolean;
-  @ApiProperty({ example: 'check-in' }) source!: string;
-  @ApiProperty({ format: 'date-time' }) takenAt!: string;
+  @ApiProperty(text(50, { example: 'check-in' })) source!: string;
+  @ApiProperty(INSTANT) takenAt!: string;
 }
 
 class ChartConsentDto {
@@ -174,59 +181,59 @@ class ChartConsentDto {
 }
 
 class ChartRemsEnrollmentDto {
-  @ApiProperty() enrollmentId!: string;
-  @ApiProperty({ type: String, format: 'date', nullable: true }) enrolledOn!: string | null;
+  @ApiProperty(text(100)) enrollmentId!: string;
+  @ApiProperty(nullable(DATE)) enrolledOn!: string | null;
 }
 
 class ChartPatientDto extends PatientSearchItemDto {
-  @ApiProperty({ format: 'uuid' }) clinicId!: string;
+  @ApiProperty(UUID) clinicId!: string;
   @ApiProperty({ type: ChartConsentDto }) consent!: ChartConsentDto;
   @ApiProperty({ type: ChartRemsEnrollmentDto, nullable: true }) remsEnrollment!: ChartRemsEnrollmentDto | null;
 }
 
 class ChartScreeningDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty(UUID) id!: string;
   @ApiProperty({ enum: SCREENING_STATUSES }) status!: string;
-  @ApiProperty({ type: [String], maxItems: 20 }) indications!: string[];
-  @ApiProperty({ type: [String], maxItems: 20 }) contraindications!: string[];
-  @ApiProperty({ type: [String], maxItems: 20 }) relativeFlags!: string[];
+  @ApiProperty(CODES) indications!: string[];
+  @ApiProperty(CODES) contraindications!: string[];
+  @ApiProperty(CODES) relativeFlags!: string[];
   @ApiProperty({ type: Number, nullable: true }) phq9Baseline!: number | null;
   @ApiProperty({ type: Number, nullable: true }) gad7Baseline!: number | null;
-  @ApiProperty({ format: 'date-time' }) submittedAt!: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) decidedAt!: string | null;
-  @ApiProperty({ type: String, nullable: true }) decisionNote!: string | null;
+  @ApiProperty(INSTANT) submittedAt!: string;
+  @ApiProperty(nullable(INSTANT)) decidedAt!: string | null;
+  @ApiProperty(NOTE) decisionNote!: string | null;
 }
 
 class ChartCheckInDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'next-day-check-in' }) kind!: string;
-  @ApiProperty({ format: 'uuid' }) appointmentId!: string;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty(text(100, { example: 'next-day-check-in' })) kind!: string;
+  @ApiProperty(UUID) appointmentId!: string;
   @ApiProperty({ type: Number, nullable: true, minimum: 0, maximum: 10 }) feeling!: number | null;
-  @ApiProperty({ type: [String], nullable: true, maxItems: 6 }) sideEffects!: string[] | null;
+  @ApiProperty(nullable(arrayOf(text(100), 6))) sideEffects!: string[] | null;
   @ApiProperty({ type: Boolean, nullable: true }) suicidalThoughts!: boolean | null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The PHQ-9 it recorded' }) assessmentId!: string | null;
-  @ApiProperty({ format: 'date-time' }) answeredAt!: string;
+  @ApiProperty(nullable({ ...UUID, description: 'The PHQ-9 it recorded' })) assessmentId!: string | null;
+  @ApiProperty(INSTANT) answeredAt!: string;
 }
 
 class ChartTaskDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'vitals-hold' }) kind!: string;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty(text(50, { example: 'vitals-hold' })) kind!: string;
   @ApiProperty({ enum: ['open', 'acknowledged', 'resolved'] }) status!: string;
   @ApiProperty({ enum: ['normal', 'high', 'urgent'] }) priority!: string;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) appointmentId!: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolvedAt!: string | null;
-  @ApiProperty({ type: String, nullable: true }) note!: string | null;
+  @ApiProperty(nullable(UUID)) appointmentId!: string | null;
+  @ApiProperty(INSTANT) createdAt!: string;
+  @ApiProperty(nullable(INSTANT)) resolvedAt!: string | null;
+  @ApiProperty(NOTE) note!: string | null;
 }
 
 class ChartMessageDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'reminder' }) kind!: string;
-  @ApiProperty({ example: 'sms' }) channel!: string;
-  @ApiProperty({ example: 'sent' }) status!: string;
-  @ApiProperty({ format: 'date-time' }) sendAt!: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) sentAt!: string | null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) appointmentId!: string | null;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty(text(100, { example: 'reminder' })) kind!: string;
+  @ApiProperty(text(20, { example: 'sms' })) channel!: string;
+  @ApiProperty(text(50, { example: 'sent' })) status!: string;
+  @ApiProperty(INSTANT) sendAt!: string;
+  @ApiProperty(nullable(INSTANT)) sentAt!: string | null;
+  @ApiProperty(nullable(UUID)) appointmentId!: string | null;
 }
 
 export class PatientChartDto {

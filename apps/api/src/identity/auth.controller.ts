@@ -23,6 +23,7 @@ export const EVERY_ROLE = [Role.Admin, Role.Scheduler, Role.Nurse, Role.Clinicia
 const COOKIE_HEADER = {
   name: 'X-Requested-With',
   required: false,
+  schema: { type: 'string', maxLength: 100 },
   description: '`chairtime`: the browser session — the refresh token goes in an HttpOnly cookie (Path=/v1/auth), not the body',
 };
 

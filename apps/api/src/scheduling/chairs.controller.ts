@@ -55,7 +55,6 @@ export class ChairsController {
   @ApiBadRequestResponse({ description: 'Bad times, endsAt not after startsAt' })
   @ApiConflictResponse({ description: 'Visits booked on the chair in that time (without force)' })
   @ApiNotFoundResponse()
-  @ApiOperation({ summary: 'Block a chair for maintenance' })
   addBlock(
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string | null,
@@ -68,6 +67,7 @@ export class ChairsController {
 
   @Get(':chairId/blocks/:blockId')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
+  @ApiOperation({ summary: 'One block of a chair' })
   @ApiOkResponse({ type: BlockDto })
   @ApiNotFoundResponse()
   block(

@@ -64,6 +64,7 @@ export class ClinicSetupController {
 
   @Get(':clinicId/closures')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
+  @ApiOperation({ summary: "List a clinic's closures" })
   @ApiOkResponse({ type: ClosurePageDto })
   @ApiNotFoundResponse()
   listClosures(@CurrentPrincipal() p: Principal, @Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() q: PageQueryDto) {
@@ -72,6 +73,7 @@ export class ClinicSetupController {
 
   @Get(':clinicId/closures/:closureId')
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
+  @ApiOperation({ summary: 'One closure of a clinic' })
   @ApiOkResponse({ type: ClosureDto })
   @ApiNotFoundResponse()
   getClosure(
@@ -131,6 +133,7 @@ export class ClinicSetupController {
   }
 
   @Get(':clinicId/shifts')
+  @ApiOperation({ summary: "List a clinic's staff shifts" })
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
   @ApiOkResponse({ type: ShiftPageDto, description: 'from/to keep shifts overlapping those local dates' })
   @ApiBadRequestResponse({ description: 'Bad dates, to before from, unknown role' })
@@ -140,6 +143,7 @@ export class ClinicSetupController {
   }
 
   @Get(':clinicId/shifts/:shiftId')
+  @ApiOperation({ summary: 'One staff shift of a clinic' })
   @Roles(Role.Scheduler, Role.Nurse, Role.Clinician)
   @ApiOkResponse({ type: ShiftDto })
   @ApiNotFoundResponse()

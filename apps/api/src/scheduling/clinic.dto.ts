@@ -239,6 +239,7 @@ export class CreateShiftDto {
 
   @ApiPropertyOptional({
     format: 'uuid',
+    maxLength: 36,
     description: 'The staff user on the shift: a user of this clinic with the same role; one person cannot hold overlapping shifts (409)',
   })
   @IsOptional()

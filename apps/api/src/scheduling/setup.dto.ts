@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { localOrInstantMessage, START_PATTERN } from '@chairtime/domain';
+import { arrayOf, DATE as DAY, INSTANT, nullable, text, UUID, WALL_TIME } from '../http/page.dto';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -23,12 +24,22 @@ export class UpdateShiftDto {
   @IsIn(['nurse', 'clinician'])
   role?: 'nurse' | 'clinician';
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'An instant, or a clinic-local wall time without offset' })
+  @ApiPropertyOptional({
+    pattern: START_PATTERN.source,
+    maxLength: 40,
+    format: 'date-time',
+    description: 'An instant, or a clinic-local wall time without offset',
+  })
   @IsOptional()
   @Matches(START_PATTERN, { message: localOrInstantMessage('startsAt') })
   startsAt?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'After startsAt, at most 24 h later' })
+  @ApiPropertyOptional({
+    pattern: START_PATTERN.source,
+    maxLength: 40,
+    format: 'date-time',
+    description: 'After startsAt, at most 24 h later',
+  })
   @IsOptional()
   @Matches(START_PATTERN, { message: localOrInstantMessage('endsAt') })
   endsAt?: string;
@@ -39,7 +50,7 @@ export class UpdateShiftDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'The staff user on the shift (null: nobody named)' })
+  @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true, description: 'The staff user on the shift (null: nobody named)' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsUUID('all', { message: 'userId must be a UUID or null' })
@@ -47,12 +58,12 @@ export class UpdateShiftDto {
 }
 
 export class UpdateClosureDto {
-  @ApiPropertyOptional({ example: '2027-12-24' })
+  @ApiPropertyOptional({ pattern: DATE.source, maxLength: 10, example: '2027-12-24' })
   @IsOptional()
   @Matches(DATE, { message: 'startDate must be a date YYYY-MM-DD' })
   startDate?: string;
 
-  @ApiPropertyOptional({ example: '2027-12-26', description: 'Inclusive; ≥ startDate' })
+  @ApiPropertyOptional({ pattern: DATE.source, maxLength: 10, example: '2027-12-26', description: 'Inclusive; ≥ startDate' })
   @IsOptional()
   @Matches(DATE, { message: 'endDate must be a date YYYY-MM-DD' })
   endDate?: string;
@@ -66,12 +77,22 @@ export class UpdateClosureDto {
 }
 
 export class UpdateBlockDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'An instant, or a clinic-local wall time without offset' })
+  @ApiPropertyOptional({
+    pattern: START_PATTERN.source,
+    maxLength: 40,
+    format: 'date-time',
+    description: 'An instant, or a clinic-local wall time without offset',
+  })
   @IsOptional()
   @Matches(START_PATTERN, { message: localOrInstantMessage('startsAt') })
   startsAt?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'An instant, or a clinic-local wall time without offset' })
+  @ApiPropertyOptional({
+    pattern: START_PATTERN.source,
+    maxLength: 40,
+    format: 'date-time',
+    description: 'An instant, or a clinic-local wall time without offset',
+  })
   @IsOptional()
   @Matches(START_PATTERN, { message: localOrInstantMessage('endsAt') })
   endsAt?: string;
@@ -86,110 +107,121 @@ export class UpdateBlockDto {
 
 /** A booked visit a set-up change leaves without capacity (in a 409's `conflicts`, or `displaced` after `force`). */
 export class SetupConflictDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   appointmentId!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(INSTANT)
   startsAt!: string;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  @ApiProperty(nullable(UUID))
   chairId!: string | null;
 
-  @ApiProperty({ example: 'iv-infusion' })
+  @ApiProperty(text(100, { example: 'iv-infusion' }))
   kind!: string;
 
-  @ApiProperty({
-    example: 'nurse-capacity',
-    description:
-      'The rule the visit now breaks: closed, outside-hours, chair-blocked, chair-busy, nurse-capacity, stagger, no-clinician, ' +
-      'no-capable-chair, chair-inactive, capability-removed (timezone-change for a refused zone change)',
-  })
+  @ApiProperty(
+    text(50, {
+      example: 'nurse-capacity',
+      description:
+        'The rule the visit now breaks: closed, outside-hours, chair-blocked, chair-busy, nurse-capacity, stagger, no-clinician, ' +
+        'no-capable-chair, chair-inactive, capability-removed (timezone-change for a refused zone change)',
+    }),
+  )
   reason!: string;
 }
 
+/** Bounded like a 409's `conflicts` (ProblemDto): one change displaces at most what one clinic has booked. */
+const DISPLACED: ApiPropertyOptions = {
+  type: [SetupConflictDto],
+  maxItems: 1000,
+  description: 'Visits marked needs-rebooking (force=true); empty otherwise',
+};
+/** The page bounds of PageOf (page.dto.ts): `limit` is at most 200, the cursor an opaque token. */
+const CURSOR = nullable(text(500, { description: 'Pass as `cursor` for the next page; null on the last' }));
+
 export class ShiftDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) clinicId!: string;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty(UUID) clinicId!: string;
   @ApiProperty({ enum: ['nurse', 'clinician'] }) role!: string;
-  @ApiProperty({ format: 'date-time' }) startsAt!: string;
-  @ApiProperty({ format: 'date-time' }) endsAt!: string;
-  @ApiProperty({ nullable: true, type: String }) name!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) userId!: string | null;
+  @ApiProperty(INSTANT) startsAt!: string;
+  @ApiProperty(INSTANT) endsAt!: string;
+  @ApiProperty(nullable(text(200))) name!: string | null;
+  @ApiProperty(nullable(UUID)) userId!: string | null;
 }
 
 export class ShiftChangeDto extends ShiftDto {
-  @ApiProperty({ type: [SetupConflictDto], description: 'Visits marked needs-rebooking (force=true); empty otherwise' })
+  @ApiProperty(DISPLACED)
   displaced!: SetupConflictDto[];
 }
 
 export class ShiftPageDto {
-  @ApiProperty({ type: [ShiftDto] }) items!: ShiftDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+  @ApiProperty({ type: [ShiftDto], maxItems: 200 }) items!: ShiftDto[];
+  @ApiProperty(CURSOR) nextCursor!: string | null;
 }
 
 export class ClosureDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) clinicId!: string;
-  @ApiProperty({ example: '2027-12-24' }) startDate!: string;
-  @ApiProperty({ example: '2027-12-26' }) endDate!: string;
-  @ApiProperty() reason!: string;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty(UUID) clinicId!: string;
+  @ApiProperty({ ...DAY, example: '2027-12-24' }) startDate!: string;
+  @ApiProperty({ ...DAY, example: '2027-12-26', description: 'Inclusive' }) endDate!: string;
+  @ApiProperty(text(500)) reason!: string;
 }
 
 export class ClosureChangeDto extends ClosureDto {
-  @ApiProperty({ type: [SetupConflictDto], description: 'Visits marked needs-rebooking (force=true); empty otherwise' })
+  @ApiProperty(DISPLACED)
   displaced!: SetupConflictDto[];
 }
 
 export class ClosurePageDto {
-  @ApiProperty({ type: [ClosureDto] }) items!: ClosureDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+  @ApiProperty({ type: [ClosureDto], maxItems: 200 }) items!: ClosureDto[];
+  @ApiProperty(CURSOR) nextCursor!: string | null;
 }
 
 export class BlockDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) chairId!: string;
-  @ApiProperty({ format: 'date-time' }) startsAt!: string;
-  @ApiProperty({ format: 'date-time' }) endsAt!: string;
-  @ApiProperty() reason!: string;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty(UUID) chairId!: string;
+  @ApiProperty(INSTANT) startsAt!: string;
+  @ApiProperty(INSTANT) endsAt!: string;
+  @ApiProperty(text(500)) reason!: string;
 }
 
 export class BlockChangeDto extends BlockDto {
-  @ApiProperty({ type: [SetupConflictDto], description: 'Visits marked needs-rebooking (force=true); empty otherwise' })
+  @ApiProperty(DISPLACED)
   displaced!: SetupConflictDto[];
 }
 
 export class BlockPageDto {
-  @ApiProperty({ type: [BlockDto] }) items!: BlockDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+  @ApiProperty({ type: [BlockDto], maxItems: 200 }) items!: BlockDto[];
+  @ApiProperty(CURSOR) nextCursor!: string | null;
 }
 
 export class DeletedDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty(UUID) id!: string;
 }
 
 export class DeletedShiftDto extends DeletedDto {
-  @ApiProperty({ type: [SetupConflictDto], description: 'Visits marked needs-rebooking (force=true); empty otherwise' })
+  @ApiProperty(DISPLACED)
   displaced!: SetupConflictDto[];
 }
 
 export class WeeklyIntervalViewDto {
-  @ApiProperty({ minimum: 1, maximum: 7 }) weekday!: number;
-  @ApiProperty({ example: '08:00' }) opens!: string;
-  @ApiProperty({ example: '18:00' }) closes!: string;
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 7, description: 'ISO weekday, 1 = Monday' }) weekday!: number;
+  @ApiProperty(WALL_TIME) opens!: string;
+  @ApiProperty({ ...WALL_TIME, example: '18:00' }) closes!: string;
 }
 
 export class HoursChangeDto {
-  @ApiProperty({ type: [WeeklyIntervalViewDto] }) weekly!: WeeklyIntervalViewDto[];
-  @ApiProperty({ type: [SetupConflictDto], description: 'Visits marked needs-rebooking (force=true); empty otherwise' })
+  @ApiProperty({ type: [WeeklyIntervalViewDto], maxItems: 100 }) weekly!: WeeklyIntervalViewDto[];
+  @ApiProperty(DISPLACED)
   displaced!: SetupConflictDto[];
 }
 
 export class ChairChangeDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) clinicId!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ type: [String] }) capabilities!: string[];
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty(UUID) clinicId!: string;
+  @ApiProperty(text(100)) name!: string;
+  @ApiProperty(arrayOf(text(100, { example: 'iv-infusion' }), 20)) capabilities!: string[];
   @ApiProperty() active!: boolean;
-  @ApiProperty({ type: [SetupConflictDto], description: 'Visits marked needs-rebooking (force=true); empty otherwise' })
+  @ApiProperty(DISPLACED)
   displaced!: SetupConflictDto[];
 }

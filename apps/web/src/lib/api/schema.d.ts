@@ -222,6 +222,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List a clinic's closures */
         get: operations["clinicSetup.listClosures"];
         put?: never;
         /**
@@ -242,6 +243,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One closure of a clinic */
         get: operations["clinicSetup.getClosure"];
         put?: never;
         post?: never;
@@ -263,6 +265,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List a clinic's staff shifts */
         get: operations["clinicSetup.listShifts"];
         put?: never;
         /** Add a staff shift, optionally naming its staff user */
@@ -280,6 +283,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One staff shift of a clinic */
         get: operations["clinicSetup.getShift"];
         put?: never;
         post?: never;
@@ -345,6 +349,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One block of a chair */
         get: operations["chairs.block"];
         put?: never;
         post?: never;
@@ -520,6 +525,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Search the clinic's patients */
         get: operations["patientSearch.list"];
         put?: never;
         /** Register a patient */
@@ -607,6 +613,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** A patient's chart */
         get: operations["patientSearch.chart"];
         put?: never;
         post?: never;
@@ -640,6 +647,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The screening review queue */
         get: operations["screeningQueue.queue"];
         put?: never;
         post?: never;
@@ -656,6 +664,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** A screening's full record */
         get: operations["screeningQueue.get"];
         put?: never;
         post?: never;
@@ -842,6 +851,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Outcome, no-show, cancellation and utilization report over local dates */
         get: operations["reports.outcomes"];
         put?: never;
         post?: never;
@@ -1403,6 +1413,10 @@ export interface components {
             weekly: components["schemas"]["WeeklyIntervalDto"][];
         };
         WeeklyIntervalViewDto: {
+            /**
+             * Format: int32
+             * @description ISO weekday, 1 = Monday
+             */
             weekday: number;
             /** @example 08:00 */
             opens: string;
@@ -1412,7 +1426,10 @@ export interface components {
         SetupConflictDto: {
             /** Format: uuid */
             appointmentId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             startsAt: string;
             /** Format: uuid */
             chairId: string | null;
@@ -1474,9 +1491,16 @@ export interface components {
             id: string;
             /** Format: uuid */
             clinicId: string;
-            /** @example 2027-12-24 */
+            /**
+             * Format: date
+             * @example 2027-12-24
+             */
             startDate: string;
-            /** @example 2027-12-26 */
+            /**
+             * Format: date
+             * @description Inclusive
+             * @example 2027-12-26
+             */
             endDate: string;
             reason: string;
             /** @description Visits marked needs-rebooking (force=true); empty otherwise */
@@ -1487,14 +1511,22 @@ export interface components {
             id: string;
             /** Format: uuid */
             clinicId: string;
-            /** @example 2027-12-24 */
+            /**
+             * Format: date
+             * @example 2027-12-24
+             */
             startDate: string;
-            /** @example 2027-12-26 */
+            /**
+             * Format: date
+             * @description Inclusive
+             * @example 2027-12-26
+             */
             endDate: string;
             reason: string;
         };
         ClosurePageDto: {
             items: components["schemas"]["ClosureDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last */
             nextCursor: string | null;
         };
         UpdateClosureDto: {
@@ -1539,9 +1571,15 @@ export interface components {
             clinicId: string;
             /** @enum {string} */
             role: "nurse" | "clinician";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             startsAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             endsAt: string;
             name: string | null;
             /** Format: uuid */
@@ -1549,6 +1587,7 @@ export interface components {
         };
         ShiftPageDto: {
             items: components["schemas"]["ShiftDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last */
             nextCursor: string | null;
         };
         UpdateShiftDto: {
@@ -1579,9 +1618,15 @@ export interface components {
             clinicId: string;
             /** @enum {string} */
             role: "nurse" | "clinician";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             startsAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             endsAt: string;
             name: string | null;
             /** Format: uuid */
@@ -1636,9 +1681,15 @@ export interface components {
             id: string;
             /** Format: uuid */
             chairId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             startsAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             endsAt: string;
             reason: string;
             /** @description Visits marked needs-rebooking (force=true); empty otherwise */
@@ -1649,9 +1700,15 @@ export interface components {
             id: string;
             /** Format: uuid */
             chairId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             startsAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             endsAt: string;
             reason: string;
         };
@@ -1670,6 +1727,7 @@ export interface components {
         };
         BlockPageDto: {
             items: components["schemas"]["BlockDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last */
             nextCursor: string | null;
         };
         SlotDto: {
@@ -2039,7 +2097,10 @@ export interface components {
             familyName: string;
             /** @example Maya Chen */
             displayName: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2027-03-02
+             */
             birthDate: string;
             /** Format: email */
             email: string | null;
@@ -2059,7 +2120,10 @@ export interface components {
         };
         ChartRemsEnrollmentDto: {
             enrollmentId: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2027-03-02
+             */
             enrolledOn: string | null;
         };
         ChartPatientDto: {
@@ -2069,7 +2133,10 @@ export interface components {
             familyName: string;
             /** @example Maya Chen */
             displayName: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2027-03-02
+             */
             birthDate: string;
             /** Format: email */
             email: string | null;
@@ -2092,9 +2159,15 @@ export interface components {
             relativeFlags: string[];
             phq9Baseline: number | null;
             gad7Baseline: number | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             submittedAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             decidedAt: string | null;
             decisionNote: string | null;
         };
@@ -2122,7 +2195,10 @@ export interface components {
             heartRate: number;
             spo2: number;
             accepted: boolean | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             takenAt: string;
         };
         ChartSideEffectDto: {
@@ -2131,17 +2207,24 @@ export interface components {
             /** @enum {string} */
             severity: "mild" | "moderate" | "severe";
             note: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             recordedAt: string;
         };
         ChartRemsFormDto: {
             /** @enum {string} */
             status: "filed" | "due";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             filedAt?: string;
             /**
              * Format: date-time
              * @description Seven days after the session (REMS)
+             * @example 2027-03-02T14:00:00.000Z
              */
             dueAt?: string;
         };
@@ -2151,9 +2234,15 @@ export interface components {
             sequence: number | null;
             /** @example iv-infusion */
             kind: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             startsAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             endsAt: string;
             /** @example discharged */
             status: string;
@@ -2170,7 +2259,10 @@ export interface components {
             protocol: components["schemas"]["ChartProtocolDto"];
             /** @enum {string} */
             status: "draft" | "booked" | "completed" | "cancelled";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             createdAt: string;
             progress: components["schemas"]["ChartProgressDto"];
             visits: components["schemas"]["ChartVisitDto"][];
@@ -2181,6 +2273,7 @@ export interface components {
             /** @enum {string} */
             instrument: "PHQ-9" | "GAD-7";
             score: number;
+            /** @example moderate */
             severity: string;
             /** @description PHQ-9 only */
             item9Positive?: boolean;
@@ -2191,7 +2284,10 @@ export interface components {
             relapseSignal: boolean;
             /** @example check-in */
             source: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             takenAt: string;
         };
         ChartCheckInDto: {
@@ -2209,7 +2305,10 @@ export interface components {
              * @description The PHQ-9 it recorded
              */
             assessmentId: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             answeredAt: string;
         };
         ChartTaskDto: {
@@ -2223,9 +2322,15 @@ export interface components {
             priority: "normal" | "high" | "urgent";
             /** Format: uuid */
             appointmentId: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             resolvedAt: string | null;
             note: string | null;
         };
@@ -2238,9 +2343,15 @@ export interface components {
             channel: string;
             /** @example sent */
             status: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             sendAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             sentAt: string | null;
             /** Format: uuid */
             appointmentId: string | null;
@@ -2277,7 +2388,10 @@ export interface components {
             patientId: string;
             /** @example Jordan Reyes */
             patientName: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2027-03-02
+             */
             birthDate: string;
             /** @enum {string} */
             status: "pending-review" | "ineligible" | "approved" | "declined";
@@ -2288,7 +2402,10 @@ export interface components {
             phq9: components["schemas"]["IntakeScoreDto"] | null;
             /** @description GAD-7 total and band at intake */
             gad7: components["schemas"]["IntakeScoreDto"] | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             submittedAt: string;
         };
         ScreeningQueuePageDto: {
@@ -2312,7 +2429,10 @@ export interface components {
             patientId: string;
             /** @example Jordan Reyes */
             patientName: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2027-03-02
+             */
             birthDate: string;
             /** @enum {string} */
             status: "pending-review" | "ineligible" | "approved" | "declined";
@@ -2323,12 +2443,18 @@ export interface components {
             phq9: components["schemas"]["IntakeScoreDto"] | null;
             /** @description GAD-7 total and band at intake */
             gad7: components["schemas"]["IntakeScoreDto"] | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             submittedAt: string;
             /** Format: uuid */
             clinicId: string;
             inputs: components["schemas"]["ScreeningInputsDto"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T14:00:00.000Z
+             */
             decidedAt: string | null;
             /** Format: uuid */
             decidedBy: string | null;
@@ -2558,9 +2684,15 @@ export interface components {
         OutcomeReportDto: {
             /** Format: uuid */
             clinicId: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2027-03-02
+             */
             from: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2027-03-02
+             */
             to: string;
             patientsTreated: number;
             /** @description Chair visits discharged */
