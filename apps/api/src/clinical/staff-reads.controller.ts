@@ -26,6 +26,7 @@ export class PatientSearchController {
   @Roles(...STAFF)
   @ApiOperation({ summary: "Search the clinic's patients" })
   @ApiOkResponse({ type: PatientSearchPageDto, description: "The clinic's patients by family then given name, narrowed by `query`" })
+  @ApiNotFoundResponse({ description: 'Unknown `clinicId`, or not a clinic of the caller' })
   list(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Query() q: PatientSearchQueryDto) {
     return this.search.search({ principal, requestId }, q);
   }
@@ -50,6 +51,7 @@ export class ScreeningQueueController {
   @Roles(Role.Clinician, Role.Nurse, Role.Scheduler)
   @ApiOperation({ summary: 'The screening review queue' })
   @ApiOkResponse({ type: ScreeningQueuePageDto, description: 'Screenings in `status` (default pending-review), oldest first' })
+  @ApiNotFoundResponse({ description: 'Unknown `clinicId`, or not a clinic of the caller' })
   queue(@CurrentPrincipal() principal: Principal, @RequestId() requestId: string | null, @Query() q: ScreeningQueueQueryDto) {
     return this.screenings.queue({ principal, requestId }, q);
   }

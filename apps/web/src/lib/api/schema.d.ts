@@ -8525,6 +8525,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Unknown `clinicId`, or not a clinic of the caller */
+            404: {
+                headers: {
+                    /** @description Requests allowed per minute for this client */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the budget is whole again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Rate-limited: retry after the `Retry-After` seconds */
             429: {
                 headers: {
@@ -9806,6 +9821,21 @@ export interface operations {
             };
             /** @description The caller’s role may not use this route */
             403: {
+                headers: {
+                    /** @description Requests allowed per minute for this client */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the budget is whole again */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown `clinicId`, or not a clinic of the caller */
+            404: {
                 headers: {
                     /** @description Requests allowed per minute for this client */
                     "X-RateLimit-Limit"?: number;
