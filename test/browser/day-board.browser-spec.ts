@@ -51,7 +51,8 @@ describe('web: the day board (Chromium)', () => {
     for (const v of day.visits) {
       const block = page.getByRole('group', { name: v.chair }).locator(`[data-appointment-id="${v.id}"]`);
       await expectLocator(block).toHaveAttribute('data-status', v.status);
-      await expectLocator(block).toContainText(`Patient ${v.patientId.slice(0, 8)}`);
+      const [patient] = await ds.query(`SELECT given_name || ' ' || family_name AS name FROM patient WHERE id = $1`, [v.patientId]);
+      await expectLocator(block).toContainText(patient.name);
     }
     const [ride, attended, hold] = day.visits.map((v) => page.locator(`[data-appointment-id="${v.id}"]`));
     await expectLocator(ride).toContainText('09:00–10:20');

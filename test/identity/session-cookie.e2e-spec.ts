@@ -16,7 +16,8 @@ describe('identity: the browser session cookie (real Postgres)', () => {
   const CSRF = { 'X-Requested-With': 'chairtime' };
 
   beforeAll(async () => {
-    app = await startIdentityApi();
+    // The suite's app sits behind a (loopback) proxy it trusts, so X-Forwarded-Proto is believed.
+    app = await startIdentityApi({ env: { TRUST_PROXY: 'loopback' } });
     ds = app.get(DataSource);
     config = app.get(APP_CONFIG);
   });
