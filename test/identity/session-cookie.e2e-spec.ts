@@ -55,6 +55,11 @@ describe('identity: the browser session cookie (real Postgres)', () => {
     expect(setCookie(res)).toMatch(/; Secure/);
   });
 
+  it('a null refreshToken is no token: 400 naming it, not a server error (found by the fuzz test)', async () => {
+    const res = await http().post('/v1/auth/refresh').send({ refreshToken: null }).expect(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'refreshToken' })]);
+  });
+
   it('an API client (no header) still gets the refresh token in the body and no cookie', async () => {
     const u = await newUser(ds, { role: 'nurse' });
     const res = await http().post('/v1/auth/login').send({ email: u.email, password: u.password }).expect(200);

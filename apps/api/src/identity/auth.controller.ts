@@ -77,7 +77,8 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TokenPairDto> {
-    if (body.refreshToken !== undefined) return this.auth.refresh(body.refreshToken, { requestId });
+    // null is no token (IsOptional lets it through): it takes the cookie path, a 400 for an API client.
+    if (body.refreshToken != null) return this.auth.refresh(body.refreshToken, { requestId });
     const token = this.cookieToken(req);
     try {
       return this.answer(req, res, await this.auth.refresh(token, { requestId }), true);
@@ -106,7 +107,8 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
-    if (body.refreshToken !== undefined) return this.auth.logout(p, body.refreshToken, { requestId });
+    // null is no token (IsOptional lets it through): it takes the cookie path, a 400 for an API client.
+    if (body.refreshToken != null) return this.auth.logout(p, body.refreshToken, { requestId });
     const cookie = wantsCookieSession(req) ? refreshCookie(req) : null;
     if (cookie === null && wantsCookieSession(req)) {
       // No cookie left (another tab signed out): end the session of the access token itself.
