@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@chairtime/config';
+import { DateTime } from 'luxon';
 import { Clock } from '@chairtime/domain';
 import { buildDataSourceOptions, pgPool } from '@chairtime/persistence';
 import { ENTITIES, MIGRATIONS } from '@chairtime/persistence/registry';
@@ -14,7 +15,10 @@ import { setConsent, waitFor } from '../support/messaging-factories';
  * and supersedes, a row lock respected, and each message's failure its own.
  */
 describe('send-message: the jobs active at once share one load and one claim', () => {
-  const clock: Clock = { now: () => Date.now() };
+  // The handler checks quiet hours at send time: the clock runs from the clinic's next local noon,
+  // so the sends are due whatever hour the suite runs at (messages and visits are made from now()).
+  let shift = 0;
+  const clock: Clock = { now: () => Date.now() + shift };
   const ds = new DataSource(
     buildDataSourceOptions({ databaseUrl: process.env.DATABASE_URL as string, entities: ENTITIES, migrations: MIGRATIONS, poolSize: 6 }),
   );
@@ -27,6 +31,10 @@ describe('send-message: the jobs active at once share one load and one claim', (
     handler = new SendMessageHandler(ds, clock, loadConfig(), new MessageLinks());
     const today = new Date().toISOString().slice(0, 10);
     clinicId = (await seedClinic(ds, { fromDate: today, days: 1, chairs: 1, nurses: 1 })).id;
+    const [{ timezone }] = await ds.query<{ timezone: string }[]>(`SELECT timezone FROM clinic WHERE id = $1`, [clinicId]);
+    const local = DateTime.now().setZone(timezone);
+    const noon = local.set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+    shift = (noon > local ? noon : noon.plus({ days: 1 })).toMillis() - local.toMillis();
   });
   afterAll(async () => ds.destroy());
 
